@@ -1,0 +1,2 @@
+// Placeholder so the package resolves; replaced by the command line.
+print("runbook")
