@@ -1,0 +1,48 @@
+/// Progress of a backup operation, for the console's live view and the command line's stderr.
+///
+/// Operations take an optional `AsyncStream<BackupEvent>.Continuation`; they yield to it and never
+/// finish it, so one stream can carry several operations (create, then verify).
+public enum BackupEvent: Sendable, Equatable {
+    /// The snapshot time is fixed; every read uses it.
+    case snapshotStarted(backupID: String, readTime: String, collections: [String])
+    case collectionStarted(collection: String)
+    /// Running totals for one collection: documents written and compressed bytes so far.
+    case documentsWritten(collection: String, documents: Int, bytes: Int64)
+    case collectionFinished(collection: String, documents: Int, bytes: Int64, sha256: String)
+    /// The backup directory was renamed into place: the backup is complete.
+    case backupCompleted(backupID: String, documents: Int, bytes: Int64)
+    case managedExportProgress(operation: String, state: String, documents: Int64?)
+    case verifyFileChecked(collection: String, lines: Int, problems: Int)
+    case verifyCompleted(backupID: String, passed: Bool)
+    /// Restore: running totals of documents examined and what happened to them.
+    case restoreProgress(collection: String, examined: Int, created: Int, overwritten: Int, identical: Int)
+    case restoreCompleted(created: Int, overwritten: Int, identical: Int, dryRun: Bool)
+
+    /// One human line for stderr.
+    public var line: String {
+        switch self {
+        case .snapshotStarted(let id, let readTime, let collections):
+            "backup \(id): reading \(collections.isEmpty ? "no collections" : collections.joined(separator: ", ")) at readTime \(readTime)"
+        case .collectionStarted(let collection):
+            "  \(collection): started"
+        case .documentsWritten(let collection, let documents, let bytes):
+            "  \(collection): \(documents) documents, \(bytes) bytes"
+        case .collectionFinished(let collection, let documents, let bytes, let sha256):
+            "  \(collection): done, \(documents) documents, \(bytes) bytes, sha256 \(sha256.prefix(12))…"
+        case .backupCompleted(let id, let documents, let bytes):
+            "backup \(id) complete: \(documents) documents, \(bytes) bytes"
+        case .managedExportProgress(let operation, let state, let documents):
+            "managed export \(operation): \(state)\(documents.map { ", \($0) documents" } ?? "")"
+        case .verifyFileChecked(let collection, let lines, let problems):
+            "  \(collection): \(lines) lines, \(problems == 0 ? "ok" : "\(problems) problem(s)")"
+        case .verifyCompleted(let id, let passed):
+            "verify \(id): \(passed ? "passed" : "FAILED")"
+        case .restoreProgress(let collection, let examined, let created, let overwritten, let identical):
+            "  \(collection): \(examined) examined, \(created) created, \(overwritten) overwritten, \(identical) identical"
+        case .restoreCompleted(let created, let overwritten, let identical, let dryRun):
+            dryRun
+                ? "dry run: would create \(created), overwrite \(overwritten) that differ, leave \(identical) identical"
+                : "restore complete: \(created) created, \(overwritten) overwritten, \(identical) already identical"
+        }
+    }
+}
