@@ -22,6 +22,8 @@ let package = Package(
         // System libraries: module maps plus small inline shims for C macros.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd, which Swift's Glibc module leaves out (header only, nothing to link).
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         // gzip streams over zlib, shared by the HTTP server and backups.
         .target(name: "Gzip", dependencies: ["CZlib"]),
@@ -30,7 +32,7 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "Gzip", "COpenSSL",
+                "Gzip", "COpenSSL", "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
