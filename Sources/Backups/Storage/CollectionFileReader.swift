@@ -5,11 +5,11 @@ import Glibc
 #endif
 
 /// Reads one gzip JSON-lines file a chunk at a time, hashing the compressed bytes and handing out
-/// complete lines with their 1-based numbers.
+/// complete lines in order.
 ///
-/// Damage never stops the hash: after a gzip error the rest of the file is still read, so verify can
-/// report both the checksum and where decoding broke.
-struct CollectionFileReader {
+/// Damage never stops the hash: after a gzip error `nextLine` returns nil and `finish` still reads
+/// the rest of the file, so verify can report both the checksum and where decoding broke.
+final class CollectionFileReader {
     struct Outcome {
         var byteSize: Int64 = 0
         var sha256 = ""
@@ -19,85 +19,104 @@ struct CollectionFileReader {
     }
 
     let url: URL
-    /// A line longer than this is treated as damage (Firestore documents are at most 1 MiB; their
+    /// A line longer than this is treated as damage (a Firestore document is at most 1 MiB; its
     /// REST JSON is a few times that at worst).
-    var maxLineBytes = 16 * 1024 * 1024
+    let maxLineBytes: Int
+    /// 1-based number of the line `nextLine` returned last.
+    private(set) var lineNumber = 0
+    private var descriptor: Int32
+    private let hasher = SHA256()
+    private var decoder: GzipDecoder?
+    private var byteSize: Int64 = 0
+    private var problem: String?
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
 
-    /// Calls `onLine` for each line in order. An error thrown by `onLine` stops reading and is rethrown.
-    func read(onLine: (_ number: Int, _ line: UnsafeRawBufferPointer) throws -> Void) throws -> Outcome {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+    init(url: URL, maxLineBytes: Int = 16 * 1024 * 1024) throws {
+        self.url = url
+        self.maxLineBytes = maxLineBytes
+        descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw BackupError.io(path: url.path, reason: "cannot open the file: \(String(cString: strerror(errno)))")
         }
-        defer { close(descriptor) }
-        var outcome = Outcome()
-        let hasher = SHA256()
-        var decoder: GzipDecoder? = try? GzipDecoder(chunkSize: 256 * 1024)
-        var carry: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        let name = url.lastPathComponent
-
-        func fail(_ message: String) {
-            if outcome.gzipProblem == nil { outcome.gzipProblem = message }
-            decoder = nil
-        }
-
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw BackupError.io(path: url.path, reason: "read failed: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            outcome.byteSize += Int64(count)
-            chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            guard let active = decoder else { continue }
-            let plain: [UInt8]
-            do {
-                plain = try active.append(count == chunk.count ? chunk : Array(chunk[0..<count]))
-            } catch {
-                fail("\(name): gzip data is damaged after line \(outcome.lineCount) (\(error))")
-                continue
-            }
-            try split(plain, carry: &carry, outcome: &outcome, onLine: onLine)
-            if carry.count > maxLineBytes {
-                fail("\(name) line \(outcome.lineCount + 1): longer than \(maxLineBytes) bytes without a newline; the file is damaged")
-                carry = []
-            }
-        }
-        if let active = decoder {
-            do {
-                try active.finish()
-            } catch {
-                fail("\(name): the file is cut short after line \(outcome.lineCount) (\(error))")
-            }
-        }
-        if outcome.gzipProblem == nil, !carry.isEmpty {
-            outcome.gzipProblem = "\(name) line \(outcome.lineCount + 1): the last line has no newline; the file was cut short"
-        }
-        outcome.sha256 = hasher.finalizeHex()
-        return outcome
+        decoder = try? GzipDecoder(chunkSize: 256 * 1024)
     }
 
-    private func split(_ plain: [UInt8], carry: inout [UInt8], outcome: inout Outcome,
-                       onLine: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
-        try plain.withUnsafeBytes { bytes in
-            var start = 0
-            while start < bytes.count {
-                guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                    carry.append(contentsOf: bytes[start...])
-                    return
-                }
-                outcome.lineCount += 1
-                if carry.isEmpty {
-                    try onLine(outcome.lineCount, UnsafeRawBufferPointer(rebasing: bytes[start..<newline]))
-                } else {
-                    carry.append(contentsOf: bytes[start..<newline])
-                    try carry.withUnsafeBytes { try onLine(outcome.lineCount, $0) }
-                    carry.removeAll(keepingCapacity: true)
-                }
-                start = newline + 1
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The next complete line without its newline, or nil at the end or at the first damage.
+    func nextLine() throws -> [UInt8]? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[position..<newline])
+                position = newline + 1
+                lineNumber += 1
+                return line
             }
+            if buffer.count - position > maxLineBytes {
+                fail("\(url.lastPathComponent) line \(lineNumber + 1): longer than \(maxLineBytes) bytes without a newline; the file is damaged")
+            }
+            guard decoder != nil, !atEnd else {
+                if problem == nil, position < buffer.count {
+                    problem = "\(url.lastPathComponent) line \(lineNumber + 1): the last line has no newline; the file was cut short"
+                }
+                return nil
+            }
+            try fill()
         }
+    }
+
+    /// Reads whatever is left (hashing it), closes the file and says what was found.
+    func finish() throws -> Outcome {
+        while decoder != nil || !atEnd {
+            if atEnd { break }
+            try fill()
+        }
+        let count = buffer[position...].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        close(descriptor)
+        descriptor = -1
+        return Outcome(byteSize: byteSize, sha256: hasher.finalizeHex(), lineCount: lineNumber + count, gzipProblem: problem)
+    }
+
+    /// Reads one chunk: hash it, decode it when the stream is still healthy.
+    private func fill() throws {
+        let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+        if count < 0 {
+            if errno == EINTR { return }
+            throw BackupError.io(path: url.path, reason: "read failed: \(String(cString: strerror(errno)))")
+        }
+        if count == 0 {
+            atEnd = true
+            if let active = decoder {
+                do { try active.finish() } catch {
+                    fail("\(url.lastPathComponent): the file is cut short after line \(lineNumber) (\(error))")
+                }
+            }
+            return
+        }
+        byteSize += Int64(count)
+        chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        guard let active = decoder else { return }
+        do {
+            let plain = try active.append(count == chunk.count ? chunk : Array(chunk[0..<count]))
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
+            }
+            buffer.append(contentsOf: plain)
+        } catch {
+            fail("\(url.lastPathComponent): gzip data is damaged after line \(lineNumber) (\(error))")
+        }
+    }
+
+    private func fail(_ message: String) {
+        if problem == nil { problem = message }
+        decoder = nil
+        buffer.removeAll()
+        position = 0
     }
 }

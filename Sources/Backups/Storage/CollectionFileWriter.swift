@@ -1,8 +1,5 @@
 import Foundation
 import Gzip
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Appends JSON lines to one gzip file, hashing and counting the compressed bytes as they go.
 ///
@@ -11,31 +8,24 @@ import Glibc
 /// that follows describes bytes that are really on disk.
 final class CollectionFileWriter {
     let url: URL
-    private var descriptor: Int32
+    private let file: RawFile
     private let encoder: GzipEncoder
     private let hasher = SHA256()
     private(set) var lineCount = 0
     private(set) var compressedBytes: Int64 = 0
     private(set) var uncompressedBytes: Int64 = 0
     private var pending: [UInt8] = []
+    private static let flushThreshold = 256 * 1024
 
     init(url: URL, level: Int = 6) throws {
         self.url = url
-        descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw BackupError.io(path: url.path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
-        }
+        file = try RawFile(creating: url)
         do {
             encoder = try GzipEncoder(level: level, chunkSize: 64 * 1024)
         } catch {
-            close(descriptor)
             throw BackupError.io(path: url.path, reason: "cannot start gzip: \(error)")
         }
-        pending.reserveCapacity(256 * 1024)
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
+        pending.reserveCapacity(Self.flushThreshold + 64 * 1024)
     }
 
     /// Adds one line; `line` must not contain a newline (REST JSON from our serializer never does).
@@ -43,7 +33,7 @@ final class CollectionFileWriter {
         pending.append(contentsOf: line)
         pending.append(UInt8(ascii: "\n"))
         lineCount += 1
-        if pending.count >= 256 * 1024 { try drain() }
+        if pending.count >= Self.flushThreshold { try drain() }
     }
 
     /// Compresses what is buffered and writes it out.
@@ -66,11 +56,7 @@ final class CollectionFileWriter {
             throw BackupError.io(path: url.path, reason: "gzip failed: \(error)")
         }
         try write(trailer)
-        guard fsync(descriptor) == 0 else {
-            throw BackupError.io(path: url.path, reason: "cannot sync the file to disk: \(String(cString: strerror(errno)))")
-        }
-        close(descriptor)
-        descriptor = -1
+        try file.syncAndClose()
         return (compressedBytes, hasher.finalizeHex())
     }
 
@@ -78,28 +64,6 @@ final class CollectionFileWriter {
         guard !bytes.isEmpty else { return }
         hasher.update(bytes)
         compressedBytes += Int64(bytes.count)
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw BackupError.io(path: url.path, reason: "write failed: \(String(cString: strerror(errno))); check free disk space")
-                }
-                offset += written
-            }
-        }
-    }
-}
-
-/// Syncs a directory so a rename or a new file in it survives a power loss.
-func syncDirectory(_ url: URL) throws {
-    let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-        throw BackupError.io(path: url.path, reason: "cannot open the directory to sync it: \(String(cString: strerror(errno)))")
-    }
-    defer { close(descriptor) }
-    guard fsync(descriptor) == 0 else {
-        throw BackupError.io(path: url.path, reason: "cannot sync the directory: \(String(cString: strerror(errno)))")
+        try file.write(bytes)
     }
 }
