@@ -1,0 +1,41 @@
+import Foundation
+import FirestoreTesting
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite(.enabled(if: FirestoreEmulator.isAvailable, "no Cloud Firestore emulator installed"))
+struct EmulatorHarnessTests {
+    @Test func sharedEmulatorIsStartedOnceAndAnswers() async throws {
+        async let a = FirestoreEmulator.shared()
+        async let b = FirestoreEmulator.shared()
+        let (first, second) = try await (a, b)
+        #expect(first === second)
+        let (data, _) = try await URLSession.shared.data(from: first.baseURL)
+        #expect(String(decoding: data, as: UTF8.self).hasPrefix("Ok"))
+    }
+
+    @Test func projectIDsAreUniqueAndValid() async throws {
+        let emulator = try await FirestoreEmulator.shared()
+        let ids = (0..<1000).map { _ in emulator.newProjectID("Some Label_with.odd chars") }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.count <= 30 && id.count >= 6)
+            #expect(id.first!.isLetter && id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" })
+        }
+    }
+
+    @Test(.enabled(if: FirestoreEmulator.canLaunch)) func privateEmulatorStopsWithItsJavaChild() async throws {
+        let emulator = try await FirestoreEmulator.launch()
+        let pid = try #require(emulator.pid)
+        // The launcher script's java child lives in the same process group.
+        #expect(kill(-pid, 0) == 0)
+        emulator.stop()
+        #expect(kill(-pid, 0) == -1 && errno == ESRCH, "a process of the emulator's group survived stop()")
+        await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(from: emulator.baseURL) }
+    }
+}
