@@ -1,0 +1,107 @@
+import Firestore
+
+/// What any reader sees of a stored document, whatever its schema version.
+///
+/// It carries **both** the v2 fields and the legacy ones (a v0 trade gets `skillsOffered`; a v2
+/// trade still shows `offeredSkills` when it had them), so old and new readers keep working while
+/// documents of every version coexist.
+public struct ReadModel: Sendable, Hashable {
+    /// The stored fields with every value v2 derives applied on top (never `migratedAt`,
+    /// `migrationId` or `schemaVersion`: those are the stored document's own).
+    public var fields: [String: Value]
+    /// The stored document's version: its `schemaVersion` integer, or, when it has none, 0 for a
+    /// legacy trade and 1 for a current (v1) trade, conversation or notification.
+    public var schemaVersion: Int
+    /// True when a value had to be derived: the stored document is not (yet) complete v2.
+    public var compatibilityLayerUsed: Bool
+
+    public init(fields: [String: Value], schemaVersion: Int, compatibilityLayerUsed: Bool) {
+        self.fields = fields
+        self.schemaVersion = schemaVersion
+        self.compatibilityLayerUsed = compatibilityLayerUsed
+    }
+}
+
+/// How far a stored document is from v2, and what is odd about it.
+public struct NormalizationReport: Sendable, Hashable {
+    /// The data fields a v2 write must set or remove, in rule order (bookkeeping fields excluded).
+    public var updates: [FieldUpdate]
+    /// Why the document cannot be given a v2 shape; empty when it can.
+    public var anomalies: [Anomaly]
+    /// The stored `schemaVersion` when it is an integer from 0 to 2, else `nil`.
+    public var storedSchemaVersion: Int64?
+
+    public init(updates: [FieldUpdate] = [], anomalies: [Anomaly] = [], storedSchemaVersion: Int64? = nil) {
+        self.updates = updates
+        self.anomalies = anomalies
+        self.storedSchemaVersion = storedSchemaVersion
+    }
+
+    /// A complete v2 document: nothing to derive, nothing odd, `schemaVersion == 2`.
+    public var isV2: Bool { updates.isEmpty && anomalies.isEmpty && storedSchemaVersion == 2 }
+}
+
+/// The result of ``DocumentNormalizer/normalize(_:)``: SCHEMA.md's `(model, report)`.
+public struct Normalized: Sendable, Hashable {
+    public var model: ReadModel
+    public var report: NormalizationReport
+}
+
+/// SCHEMA.md's compatibility layer for one collection: a pure function from any stored version
+/// (v0, v1, v2, half-migrated) to one read model.
+///
+/// The migration's `up` transform, its validator and every reader call this one function, so they
+/// cannot disagree about what v2 means. It never throws and never traps on odd data: it reports it.
+public protocol DocumentNormalizer: Sendable {
+    /// The collection id this normalizer reads, e.g. `trades`.
+    var collection: String { get }
+    func normalize(_ fields: [String: Value]) -> Normalized
+}
+
+extension DocumentNormalizer {
+    public func normalize(_ document: Document) -> Normalized { normalize(document.fields) }
+}
+
+/// Accumulates one normalization: the updates a rule derives, applied to the read model as it goes.
+struct NormalizationBuilder {
+    let stored: [String: Value]
+    var fields: [String: Value]
+    var updates: [FieldUpdate] = []
+    var anomalies: [Anomaly] = []
+
+    init(_ stored: [String: Value]) {
+        self.stored = stored
+        self.fields = stored
+    }
+
+    /// Records `value` at `path` unless the stored document already holds exactly that value.
+    mutating func set(_ path: FieldPath, _ value: Value) {
+        if let current = valueAt(path, in: stored), current.isIdentical(to: value) { return }
+        updates.append(FieldUpdate(path: path, newValue: value))
+        DocumentChange.set(value, at: path.segments[...], in: &fields)
+    }
+
+    mutating func remove(_ path: FieldPath) {
+        guard valueAt(path, in: stored) != nil else { return }
+        updates.append(FieldUpdate(path: path, newValue: nil))
+        DocumentChange.remove(path.segments[...], in: &fields)
+    }
+
+    mutating func anomaly(_ code: String, _ field: String, _ reason: String) {
+        anomalies.append(Anomaly(code: code, field: field, reason: reason))
+    }
+
+    func valueAt(_ path: FieldPath, in fields: [String: Value]) -> Value? {
+        guard let first = path.segments.first, let top = fields[first] else { return nil }
+        return path.segments.count == 1 ? top : top[FieldPath(Array(path.segments.dropFirst()))]
+    }
+
+    func finish(schemaVersion: SchemaVersionReading, inferredVersion: Int) -> Normalized {
+        var anomalies = self.anomalies
+        if let problem = schemaVersion.anomaly { anomalies.append(problem) }
+        let version = schemaVersion.rawInteger.map { Int($0) } ?? inferredVersion
+        let model = ReadModel(fields: fields, schemaVersion: version, compatibilityLayerUsed: !updates.isEmpty)
+        let report = NormalizationReport(updates: updates, anomalies: anomalies, storedSchemaVersion: schemaVersion.stored)
+        return Normalized(model: model, report: report)
+    }
+}
