@@ -74,7 +74,7 @@ let package = Package(
 
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip"]),
         .testTarget(name: "FirestoreTests", dependencies: ["Firestore", "FirestoreTesting"]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "FirestoreTesting"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "FirestoreTesting"], resources: [.copy("Vectors")]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "FirestoreTesting"]),
         .testTarget(name: "IndexesTests", dependencies: ["Indexes", "FirestoreTesting"]),
     ]
