@@ -1,2 +1,0 @@
-// Placeholder so the package resolves; replaced by the command line.
-print("runbook")
