@@ -10,7 +10,7 @@ extension FirestoreClient {
 
     func get(_ path: String, mask: [FieldPath]?, readTime: Timestamp?, transaction: String?) async throws(FirestoreError) -> Document? {
         var query = (mask ?? []).map { URLQueryItem(name: "mask.fieldPaths", value: $0.encoded) }
-        if let readTime { query.append(URLQueryItem(name: "readTime", value: readTime.rfc3339)) }
+        if let readTime { query += readTimeQuery(readTime) }
         if let transaction { query.append(URLQueryItem(name: "transaction", value: transaction)) }
         let operation = "get \(path)"
         let json: JSON
@@ -54,7 +54,7 @@ extension FirestoreClient {
         if let pageToken { query.append(URLQueryItem(name: "pageToken", value: pageToken)) }
         if let orderBy { query.append(URLQueryItem(name: "orderBy", value: orderBy)) }
         query += (mask ?? []).map { URLQueryItem(name: "mask.fieldPaths", value: $0.encoded) }
-        if let readTime { query.append(URLQueryItem(name: "readTime", value: readTime.rfc3339)) }
+        if let readTime { query += readTimeQuery(readTime) }
         let operation = "list \(collectionPath)"
         let json = try await transport.send("GET", Self.urlPath(name(collectionPath)), query: query, operation: operation)
         let documents = try Self.decode(operation, transport.target) { () throws(FirestoreDecodingError) in
@@ -127,6 +127,16 @@ extension FirestoreClient {
             token = json["nextPageToken"]?.stringValue
         } while token?.isEmpty == false
         return ids
+    }
+}
+
+extension FirestoreClient {
+    /// `readTime` as a URL query parameter. The REST reference documents RFC 3339 text; the
+    /// emulator rejects that ("Only timestamps past epoch are supported") but accepts the
+    /// sub-field form, so emulator clients send `readTime.seconds` and `readTime.nanos`.
+    func readTimeQuery(_ time: Timestamp) -> [URLQueryItem] {
+        guard isEmulator else { return [URLQueryItem(name: "readTime", value: time.rfc3339)] }
+        return [URLQueryItem(name: "readTime.seconds", value: String(time.seconds)), URLQueryItem(name: "readTime.nanos", value: String(time.nanos))]
     }
 }
 

@@ -18,13 +18,24 @@ public final class FirestoreClient: FirestoreReading {
     public let databaseName: String
     /// `projects/{p}/databases/{d}/documents`: document names start with it.
     public let documentsRoot: String
+    /// True for a client made by ``emulator(host:projectID:databaseID:retry:timeout:maxConnections:)``.
+    public let isEmulator: Bool
 
     public static let productionEndpoint = URL(string: "https://firestore.googleapis.com")!
 
-    public init(
+    public convenience init(
         projectID: String, databaseID: String = "(default)", endpoint: URL = FirestoreClient.productionEndpoint,
         auth: (any AccessTokenProvider)?, retry: RetryPolicy = .default, timeout: TimeInterval = 60, maxConnections: Int = 32
     ) {
+        self.init(projectID: projectID, databaseID: databaseID, endpoint: endpoint, auth: auth, retry: retry,
+                  timeout: timeout, maxConnections: maxConnections, isEmulator: false)
+    }
+
+    init(
+        projectID: String, databaseID: String, endpoint: URL, auth: (any AccessTokenProvider)?, retry: RetryPolicy,
+        timeout: TimeInterval, maxConnections: Int, isEmulator: Bool
+    ) {
+        self.isEmulator = isEmulator
         self.projectID = projectID
         self.databaseID = databaseID
         databaseName = "projects/\(projectID)/databases/\(databaseID)"
@@ -43,7 +54,7 @@ public final class FirestoreClient: FirestoreReading {
     ) -> FirestoreClient {
         FirestoreClient(
             projectID: projectID, databaseID: databaseID, endpoint: URL(string: "http://\(host)")!, auth: EmulatorOwner(),
-            retry: retry, timeout: timeout, maxConnections: maxConnections)
+            retry: retry, timeout: timeout, maxConnections: maxConnections, isEmulator: true)
     }
 
     /// The full resource name of a document or collection path (`trades/t1` → `projects/…/documents/trades/t1`).

@@ -1,8 +1,9 @@
 import Foundation
 
 extension Value: Comparable, Hashable {
-    /// Firestore's type order rank; integers and doubles share one rank.
-    var typeRank: Int {
+    /// Firestore's type order rank (0 null … 9 map); integers and doubles share rank 2. Queries
+    /// with range filters only match values of the filter value's rank.
+    public var typeRank: Int {
         switch self {
         case .null: 0
         case .boolean: 1
