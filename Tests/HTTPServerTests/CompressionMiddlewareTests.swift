@@ -10,7 +10,7 @@ struct CompressionMiddlewareTests {
     /// The middleware in front of a handler that returns `response`.
     static func run(_ response: HTTPResponse, _ requestHeaders: HTTPHeaders, minimumSize: Int = 1024) async throws -> HTTPResponse {
         let chain = MiddlewareChain([CompressionMiddleware(minimumSize: minimumSize)], responder: ClosureResponder { _, _ in response })
-        return try await chain.respond(to: HTTPRequest(method: .get, target: "/x", headers: requestHeaders), context: testContext())
+        return try await chain.respond(to: HTTPRequest(method: .get, target: "/x", headers: requestHeaders), context: edgeTestContext())
     }
 
     @Test func compressesWhenAcceptedCompressibleAndBigEnough() async throws {

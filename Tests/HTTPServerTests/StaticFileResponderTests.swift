@@ -41,13 +41,13 @@ struct PublicFolder {
     func remove() { try? FileManager.default.removeItem(at: base) }
 }
 
-func testContext() -> RequestContext {
+func edgeTestContext() -> RequestContext {
     RequestContext(requestID: "test", remoteAddress: "127.0.0.1:1", isSecure: false, logger: Logger(label: "test"))
 }
 
-func get(_ responder: any Responder, _ target: String, _ headers: HTTPHeaders = HTTPHeaders(), method: HTTPMethod = .get) async throws -> HTTPResponse {
+func edgeGet(_ responder: any Responder, _ target: String, _ headers: HTTPHeaders = HTTPHeaders(), method: HTTPMethod = .get) async throws -> HTTPResponse {
     do {
-        return try await responder.respond(to: HTTPRequest(method: method, target: target, headers: headers), context: testContext())
+        return try await responder.respond(to: HTTPRequest(method: method, target: target, headers: headers), context: edgeTestContext())
     } catch let error as HTTPResponseError {
         return error.response()
     }
@@ -59,7 +59,7 @@ struct StaticFileResponderTests {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let response = try await get(responder, "/style.css?v=3")
+        let response = try await edgeGet(responder, "/style.css?v=3")
         #expect(response.status == .ok)
         #expect(response.body.bytes == folder.css)
         #expect(response.headers["Content-Type"] == "text/css; charset=utf-8")
@@ -72,57 +72,57 @@ struct StaticFileResponderTests {
         let lastModified = try #require(response.headers["Last-Modified"])
         #expect(lastModified.hasSuffix(" GMT") && HTTPDateParser.parse(lastModified) != nil)
         // Same content, same tag: the tag is a content hash, not an inode.
-        #expect(try await get(responder, "/link-in.css").headers["ETag"] == etag)
+        #expect(try await edgeGet(responder, "/link-in.css").headers["ETag"] == etag)
     }
 
     @Test func contentTypes() async throws {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        #expect(try await get(responder, "/logo.png").headers["Content-Type"] == "image/png")
-        #expect(try await get(responder, "/tiny.txt").headers["Content-Type"] == "text/plain; charset=utf-8")
-        #expect(try await get(responder, "/sub/").headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(try await edgeGet(responder, "/logo.png").headers["Content-Type"] == "image/png")
+        #expect(try await edgeGet(responder, "/tiny.txt").headers["Content-Type"] == "text/plain; charset=utf-8")
+        #expect(try await edgeGet(responder, "/sub/").headers["Content-Type"] == "text/html; charset=utf-8")
         #expect(MediaTypes.forFileName("app.JS") == "text/javascript; charset=utf-8")
         #expect(MediaTypes.forFileName("README") == "application/octet-stream")
-        #expect(try await get(responder, "/%C3%BCn%C3%AF%20code.txt").body.bytes == Array("unicode".utf8))
+        #expect(try await edgeGet(responder, "/%C3%BCn%C3%AF%20code.txt").body.bytes == Array("unicode".utf8))
     }
 
     @Test func ifNoneMatchGives304() async throws {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let etag = try #require(try await get(responder, "/style.css").headers["ETag"])
+        let etag = try #require(try await edgeGet(responder, "/style.css").headers["ETag"])
         for header in [etag, "W/\(etag)", "\"other\", \(etag)", "*"] {
-            let response = try await get(responder, "/style.css", ["If-None-Match": header])
+            let response = try await edgeGet(responder, "/style.css", ["If-None-Match": header])
             #expect(response.status == .notModified, "If-None-Match: \(header)")
             #expect(response.body.bytes == [])
             #expect(response.headers["ETag"] == etag)
             #expect(response.headers["Cache-Control"] != nil)
         }
-        #expect(try await get(responder, "/style.css", ["If-None-Match": "\"stale\""]).status == .ok)
+        #expect(try await edgeGet(responder, "/style.css", ["If-None-Match": "\"stale\""]).status == .ok)
     }
 
     @Test func ifModifiedSince() async throws {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let lastModified = try #require(try await get(responder, "/tiny.txt").headers["Last-Modified"])
+        let lastModified = try #require(try await edgeGet(responder, "/tiny.txt").headers["Last-Modified"])
         let seconds = try #require(HTTPDateParser.parse(lastModified))
-        #expect(try await get(responder, "/tiny.txt", ["If-Modified-Since": lastModified]).status == .notModified)
-        #expect(try await get(responder, "/tiny.txt", ["If-Modified-Since": HTTPDate.format(seconds + 60)]).status == .notModified)
-        #expect(try await get(responder, "/tiny.txt", ["If-Modified-Since": HTTPDate.format(seconds - 60)]).status == .ok)
-        #expect(try await get(responder, "/tiny.txt", ["If-Modified-Since": "yesterday"]).status == .ok)
+        #expect(try await edgeGet(responder, "/tiny.txt", ["If-Modified-Since": lastModified]).status == .notModified)
+        #expect(try await edgeGet(responder, "/tiny.txt", ["If-Modified-Since": HTTPDate.format(seconds + 60)]).status == .notModified)
+        #expect(try await edgeGet(responder, "/tiny.txt", ["If-Modified-Since": HTTPDate.format(seconds - 60)]).status == .ok)
+        #expect(try await edgeGet(responder, "/tiny.txt", ["If-Modified-Since": "yesterday"]).status == .ok)
         // If-None-Match wins when both are present.
         let both: HTTPHeaders = ["If-None-Match": "\"stale\"", "If-Modified-Since": lastModified]
-        #expect(try await get(responder, "/tiny.txt", both).status == .ok)
+        #expect(try await edgeGet(responder, "/tiny.txt", both).status == .ok)
     }
 
     @Test func servesPrecompressedGzipWhenAccepted() async throws {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let plain = try await get(responder, "/style.css")
-        let gz = try await get(responder, "/style.css", ["Accept-Encoding": "br;q=1, gzip;q=0.8"])
+        let plain = try await edgeGet(responder, "/style.css")
+        let gz = try await edgeGet(responder, "/style.css", ["Accept-Encoding": "br;q=1, gzip;q=0.8"])
         #expect(gz.headers["Content-Encoding"] == "gzip")
         #expect(gz.headers["Vary"] == "Accept-Encoding")
         let body = try #require(gz.body.bytes)
@@ -130,12 +130,12 @@ struct StaticFileResponderTests {
         #expect(try Gzip.decompress(body) == folder.css)
         #expect(gz.headers["ETag"] != plain.headers["ETag"])
         // Either representation's tag revalidates.
-        #expect(try await get(responder, "/style.css", ["If-None-Match": gz.headers["ETag"]!, "Accept-Encoding": "gzip"]).status == .notModified)
+        #expect(try await edgeGet(responder, "/style.css", ["If-None-Match": gz.headers["ETag"]!, "Accept-Encoding": "gzip"]).status == .notModified)
 
-        #expect(try await get(responder, "/style.css", ["Accept-Encoding": "gzip;q=0"]).headers["Content-Encoding"] == nil)
-        #expect(try await get(responder, "/style.css", ["Accept-Encoding": "identity"]).headers["Content-Encoding"] == nil)
-        #expect(try await get(responder, "/tiny.txt", ["Accept-Encoding": "gzip"]).headers["Content-Encoding"] == nil)  // too small
-        let png = try await get(responder, "/logo.png", ["Accept-Encoding": "gzip"])
+        #expect(try await edgeGet(responder, "/style.css", ["Accept-Encoding": "gzip;q=0"]).headers["Content-Encoding"] == nil)
+        #expect(try await edgeGet(responder, "/style.css", ["Accept-Encoding": "identity"]).headers["Content-Encoding"] == nil)
+        #expect(try await edgeGet(responder, "/tiny.txt", ["Accept-Encoding": "gzip"]).headers["Content-Encoding"] == nil)  // too small
+        let png = try await edgeGet(responder, "/logo.png", ["Accept-Encoding": "gzip"])
         #expect(png.headers["Content-Encoding"] == nil)
         #expect(png.headers["Vary"] == nil)
     }
@@ -150,7 +150,7 @@ struct StaticFileResponderTests {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let response = try await get(responder, target)
+        let response = try await edgeGet(responder, target)
         #expect(response.status == .notFound)
         #expect(response.body.bytes.map { String(decoding: $0, as: UTF8.self).contains("SECRET") } == false)
     }
@@ -159,14 +159,14 @@ struct StaticFileResponderTests {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        #expect(try await get(responder, "/link-in.css").body.bytes == folder.css)
+        #expect(try await edgeGet(responder, "/link-in.css").body.bytes == folder.css)
     }
 
     @Test func otherMethodsAre405() async throws {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root)
-        let response = try await get(responder, "/style.css", method: .post)
+        let response = try await edgeGet(responder, "/style.css", method: .post)
         #expect(response.status == .methodNotAllowed)
         #expect(response.headers["Allow"] == "GET, HEAD")
     }
@@ -175,9 +175,9 @@ struct StaticFileResponderTests {
         let folder = try PublicFolder()
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root, configuration: .init(urlPrefix: "/static"))
-        #expect(try await get(responder, "/static/tiny.txt").status == .ok)
-        #expect(try await get(responder, "/tiny.txt").status == .notFound)
-        #expect(try await get(responder, "/statictiny.txt").status == .notFound)
+        #expect(try await edgeGet(responder, "/static/tiny.txt").status == .ok)
+        #expect(try await edgeGet(responder, "/tiny.txt").status == .notFound)
+        #expect(try await edgeGet(responder, "/statictiny.txt").status == .notFound)
     }
 
     @Test func cachedUntilWatchModeSeesTheChange() async throws {
@@ -185,11 +185,11 @@ struct StaticFileResponderTests {
         defer { folder.remove() }
         let fixed = try StaticFileResponder(root: folder.root)
         let watching = try StaticFileResponder(root: folder.root, configuration: .init(watchForChanges: true))
-        let before = try await get(watching, "/tiny.txt").headers["ETag"]
-        _ = try await get(fixed, "/tiny.txt")
+        let before = try await edgeGet(watching, "/tiny.txt").headers["ETag"]
+        _ = try await edgeGet(fixed, "/tiny.txt")
         try folder.write("public/tiny.txt", Array("changed\n".utf8))
-        #expect(try await get(fixed, "/tiny.txt").body.bytes == Array("hi\n".utf8))
-        let after = try await get(watching, "/tiny.txt")
+        #expect(try await edgeGet(fixed, "/tiny.txt").body.bytes == Array("hi\n".utf8))
+        let after = try await edgeGet(watching, "/tiny.txt")
         #expect(after.body.bytes == Array("changed\n".utf8))
         #expect(after.headers["ETag"] != before)
     }
@@ -199,9 +199,9 @@ struct StaticFileResponderTests {
         defer { folder.remove() }
         let responder = try StaticFileResponder(root: folder.root, configuration: .init(maxCachedFileSize: 4_000, maxCacheBytes: 3_000))
         for _ in 0..<2 {
-            #expect(try await get(responder, "/style.css").body.bytes == folder.css)  // over the file limit
-            #expect(try await get(responder, "/logo.png").body.bytes?.count == 3_000)  // fits, then fills the cache
-            #expect(try await get(responder, "/tiny.txt").body.bytes == Array("hi\n".utf8))  // cache full
+            #expect(try await edgeGet(responder, "/style.css").body.bytes == folder.css)  // over the file limit
+            #expect(try await edgeGet(responder, "/logo.png").body.bytes?.count == 3_000)  // fits, then fills the cache
+            #expect(try await edgeGet(responder, "/tiny.txt").body.bytes == Array("hi\n".utf8))  // cache full
         }
     }
 
