@@ -45,7 +45,7 @@ extension IndexFileValidator {
                     }
                     fields.append(field)
                 }
-                let isVector = fields.contains { if case .vector = $0.mode { true } else { false } }
+                let isVector = elements.contains { $0["vectorConfig"] != nil }
                 if elements.count < 2 && !isVector {
                     report(value.position, subject, .singleField,
                            elements.isEmpty
