@@ -23,6 +23,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var undoes: String?
     public var counts: RunCounts
     public var error: String?
+    /// Documents in the plan's collections when the run started (a count aggregation).
+    public var totalAtStart: Int?
 
     public init(id: String, kind: Kind, environment: String, projectID: String, planChecksum: String,
                 migrationIDs: [String], who: String, startedAt: Date = Date(), undoes: String? = nil) {
