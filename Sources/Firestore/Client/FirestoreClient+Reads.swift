@@ -9,9 +9,12 @@ extension FirestoreClient {
     }
 
     func get(_ path: String, mask: [FieldPath]?, readTime: Timestamp?, transaction: String?) async throws(FirestoreError) -> Document? {
+        if let transaction {
+            // A GET with `?transaction=` never answers on the emulator; batchGet is the same read.
+            return try await batchGet([path], mask: mask, readTime: nil, transaction: transaction).results.first?.document
+        }
         var query = (mask ?? []).map { URLQueryItem(name: "mask.fieldPaths", value: $0.encoded) }
         if let readTime { query += readTimeQuery(readTime) }
-        if let transaction { query.append(URLQueryItem(name: "transaction", value: transaction)) }
         let operation = "get \(path)"
         let json: JSON
         do {
