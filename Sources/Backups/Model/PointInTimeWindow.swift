@@ -4,8 +4,10 @@ import Foundation
 /// How far back Firestore can still read a past version, which decides whether verify can count
 /// documents at the backup's own readTime or only against today's data.
 ///
-/// Firestore keeps one hour of versions; with point-in-time recovery, seven days (reads older than
-/// an hour must then use a whole-minute readTime, which is why backups take whole-minute readTimes).
+/// Firestore keeps one hour of versions; with point-in-time recovery, seven days, but reads older
+/// than an hour must then use a whole-minute readTime. Backups read at the server's current time
+/// (so they hold what was just written), so past an hour only a backup whose readTime happens to
+/// be a whole minute can still be counted at its readTime.
 public struct PointInTimeWindow: Sendable, Equatable {
     /// How long versions are kept, in seconds.
     public var retention: TimeInterval
@@ -29,6 +31,8 @@ public struct PointInTimeWindow: Sendable, Equatable {
     public func contains(_ readTime: Timestamp, now: Timestamp, margin: TimeInterval = 120) -> Bool {
         if let earliestVersionTime, readTime < earliestVersionTime { return false }
         let age = now.date.timeIntervalSince(readTime.date)
-        return age >= 0 && age <= retention - margin
+        let wholeMinute = readTime.nanos == 0 && readTime.seconds % 60 == 0
+        let limit = wholeMinute ? retention : min(retention, 3600)
+        return age >= 0 && age <= limit - margin
     }
 }
