@@ -7,7 +7,8 @@ Requests need `Authorization: Bearer <token>` (any token, or exactly the one set
 Routes (D = projects/{p}/databases/{d}):
   GET    /v1/D                                        database metadata (pointInTimeRecoveryEnablement,
                                                       versionRetentionPeriod, earliestVersionTime, ...)
-  GET    /v1/D/collectionGroups/{g}/indexes           {"indexes": [...], "nextPageToken"} (pageSize, pageToken)
+  GET    /v1/D/collectionGroups/{g}/indexes           {"indexes": [...], "nextPageToken"} (pageSize, pageToken;
+                                                      g = "-" lists every collection group)
   POST   /v1/D/collectionGroups/{g}/indexes           body Index -> Operation (IndexOperationMetadata);
                                                       409 ALREADY_EXISTS if the same fields+scope exist
   GET    /v1/D/collectionGroups/{g}/indexes/{id}      Index; state CREATING until indexBuildSeconds
@@ -202,7 +203,11 @@ class AdminStandIn(StandIn):
         raise HTTPFailure(404, "NOT_FOUND", f"no Admin API route for {method} {path}")
 
     def list_indexes(self, parent, query):
-        names = sorted(n for n in self.indexes if n.startswith(parent + "/indexes/"))
+        if parent.endswith("/collectionGroups/-"):  # "-" lists every collection group's indexes
+            prefix = parent[:-1]
+            names = sorted(n for n in self.indexes if n.startswith(prefix) and "/indexes/" in n)
+        else:
+            names = sorted(n for n in self.indexes if n.startswith(parent + "/indexes/"))
         size = int((query.get("pageSize") or ["0"])[0]) or len(names) or 1
         start = int((query.get("pageToken") or ["0"])[0] or 0)
         page = {"indexes": [self.index_view(n) for n in names[start:start + size]]}
