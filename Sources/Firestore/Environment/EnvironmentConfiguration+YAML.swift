@@ -35,6 +35,10 @@ extension EnvironmentConfiguration {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return EnvironmentConfigurationError(file: source, line: mark.line, problem: "YAML syntax: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            return EnvironmentConfigurationError(
+                file: source, line: context.mark.line, problem: "a mapping has \(keys) twice; keep one")
         default:
             return EnvironmentConfigurationError(file: source, line: nil, problem: "YAML syntax: \(error)")
         }
@@ -64,7 +68,7 @@ private struct ConfigurationReader {
         var result: [String: Node] = [:]
         for (key, value) in try pairs(node, what: what) {
             guard allowed.contains(key) else {
-                let hint = allowed.first { $0.lowercased() == key.lowercased() || Self.closeEnough($0, key) }
+                let hint = allowed.map { ($0, Self.editDistance($0, key)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
                 let suggestion = hint.map { "; did you mean \"\($0)\"?" } ?? "; expected one of: \(allowed.joined(separator: ", "))"
                 throw error(keyNode(node, key), "unknown key \"\(key)\" in \(what)\(suggestion)")
             }
@@ -213,19 +217,19 @@ private struct ConfigurationReader {
         }
     }
 
-    /// One edit apart (a typo), for "did you mean".
-    private static func closeEnough(_ a: String, _ b: String) -> Bool {
+    /// Levenshtein distance, case-insensitive, for "did you mean".
+    private static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased()), y = Array(b.lowercased())
-        guard abs(x.count - y.count) <= 1 else { return false }
+        guard !x.isEmpty, !y.isEmpty else { return max(x.count, y.count) }
         var previous = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
+        for i in 1...x.count {
             var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...max(y.count, 1) where !y.isEmpty {
+            for j in 1...y.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
             }
             previous = current
         }
-        return previous[y.count] <= 2
+        return previous[y.count]
     }
 }
 
