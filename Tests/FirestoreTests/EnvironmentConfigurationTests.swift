@@ -129,6 +129,9 @@ import Testing
         let scalar = try parseError("environments:\n  dev:\n    project: tradeya-dev\n    credentials: magic\n")
         #expect(scalar.line == 4)
         #expect(scalar.problem.contains("\"magic\" is not one of"))
+        let database = try parseError("environments:\n  dev:\n    project: tradeya-dev\n    database: Main_DB\n")
+        #expect(database.line == 4)
+        #expect(database.problem.contains("neither (default) nor a database ID"))
         let two = try parseError("environments:\n  dev:\n    project: tradeya-dev\n    credentials: {metadataServer: a, accessTokenEnv: B}\n")
         #expect(two.problem.contains("exactly one"))
     }

@@ -62,7 +62,7 @@ final class RS256Signer: @unchecked Sendable {
 
 extension Data {
     /// Base64url without padding, as JWT segments are written (RFC 7515 §2).
-    var base64URLEncoded: String {
+    var jwtBase64URL: String {
         base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

@@ -88,10 +88,10 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible {
             "iat": issuedAt,
             "exp": issuedAt + 3600,
         ]
-        let headerPart = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]).base64URLEncoded
-        let claimsPart = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]).base64URLEncoded
+        let headerPart = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]).jwtBase64URL
+        let claimsPart = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]).jwtBase64URL
         let signingInput = "\(headerPart).\(claimsPart)"
         let signature = try signer.sign(Array(signingInput.utf8))
-        return "\(signingInput).\(Data(signature).base64URLEncoded)"
+        return "\(signingInput).\(Data(signature).jwtBase64URL)"
     }
 }

@@ -122,7 +122,11 @@ private struct ConfigurationReader {
         }
         var environment = FirestoreEnvironment(name: name, projectID: project)
         if let database = fields["database"] {
-            environment.databaseID = try string(database, what: "\(what): database")
+            let id = try string(database, what: "\(what): database")
+            guard id == "(default)" || id.range(of: #"^[a-z][a-z0-9-]{2,62}$"#, options: .regularExpression) != nil else {
+                throw error(database, "\(what): database \"\(id)\" is neither (default) nor a database ID (lowercase letters, digits, hyphens, 4 to 63 long)")
+            }
+            environment.databaseID = id
         }
         if let protected = fields["protected"] {
             environment.isProtected = try bool(protected, what: "\(what): protected")
