@@ -12,7 +12,7 @@ expected stored document is the input with `changes`, the bookkeeping fields (sc
 migrationId, unless the input already holds them) and `migratedAt` as the server-time marker
 {"setToServerValue": "REQUEST_TIME"}.
 
-Run from this folder: python3 generate_vectors.py
+Run from this folder: python3 -B generate_vectors.py  (-B: no __pycache__ in the test resources)
 """
 import copy
 import json
