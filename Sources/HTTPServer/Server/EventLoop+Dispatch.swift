@@ -24,6 +24,7 @@ extension EventLoop {
             response = HTTPError(.internalServerError, message: "The server failed to answer this request.").response()
         }
         let isSecure = context.isSecure
+        let keepAlive = keepAlive && !isDraining.load(ordering: .relaxed)
         switch response.body {
         case .bytes(let body):
             let bytes = ResponseSerializer.serialize(

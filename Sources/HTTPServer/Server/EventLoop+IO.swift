@@ -10,7 +10,7 @@ extension EventLoop {
             guard listenfd >= 0, let (fd, remote) = Socket.accept(listenfd) else { return }
             if connections.count >= configuration.maxConnections || draining {
                 // Best effort: a fresh socket's send buffer takes these few bytes without blocking.
-                _ = EventLoop.overloadedResponse.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                _ = EventLoop.overloadedResponse.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 shutdown(fd, Int32(SHUT_WR))
                 close(fd)
                 continue
@@ -142,7 +142,8 @@ extension EventLoop {
         guard !connection.isClosed else { return }
         while connection.outputOffset < connection.output.count {
             let written = connection.output.withUnsafeBytes { buffer in
-                write(connection.fd, buffer.baseAddress! + connection.outputOffset, buffer.count - connection.outputOffset)
+                // MSG_NOSIGNAL: a client that vanished must cost an EPIPE, not the process (SIGPIPE).
+                Glibc.send(connection.fd, buffer.baseAddress! + connection.outputOffset, buffer.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
             }
             if written > 0 {
                 connection.outputOffset += written
@@ -193,9 +194,15 @@ extension EventLoop {
         connection.stream = nil
     }
 
-    func closeNow(_ connection: Connection) {
+    /// `abort` resets the connection (SO_LINGER 0) so the kernel drops what is still queued for a
+    /// client that stopped reading, instead of holding megabytes for it after the close.
+    func closeNow(_ connection: Connection, abort: Bool = false) {
         guard !connection.isClosed else { return }
         connection.isClosed = true
+        if abort {
+            var option = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(connection.fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<Glibc.linger>.size))
+        }
         connection.stream?.end(.clientGone)
         connection.stream = nil
         close(connection.fd)

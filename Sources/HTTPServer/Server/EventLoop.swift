@@ -31,6 +31,8 @@ final class EventLoop: @unchecked Sendable {
     let port: Int
 
     private let mailbox = Mutex<[Message]>([])
+    /// Read by handler tasks so responses finished after shutdown began say `Connection: close`.
+    let isDraining = Atomic<Bool>(false)
     private let stopped = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     // Loop-thread state.
@@ -171,7 +173,7 @@ final class EventLoop: @unchecked Sendable {
             send(connection, bytes)
             if connection.pendingOutput > configuration.streamBufferLimit {
                 logger.debug("stream client fell behind; disconnecting", metadata: ["remote": "\(connection.remote)"])
-                closeNow(connection)
+                closeNow(connection, abort: true)
             }
         case .streamFinished(let id, let bytes, let closeAfter):
             guard let connection = connections[id] else { return }
@@ -190,6 +192,7 @@ final class EventLoop: @unchecked Sendable {
     func beginDraining(now: UInt64) {
         guard !draining else { return }
         draining = true
+        isDraining.store(true, ordering: .relaxed)
         drainDeadline = now &+ UInt64(configuration.shutdownGracePeriod * 1e9)
         if listenfd >= 0 {
             epoll_ctl(epfd, EPOLL_CTL_DEL, listenfd, nil)
