@@ -19,6 +19,16 @@ import Testing
         #expect(requests.first?.headers["metadata-flavor"] == "Google")
     }
 
+    @Test func invalidateFetchesAFreshTokenOnce() async throws {
+        let server = try await StandInServer.start(.metadataServer)
+        defer { server.stop() }
+        let provider: any RefreshableTokenProvider = MetadataServerTokenProvider(host: server.hostAndPort)
+        #expect(try await provider.authorizationHeader() == "Bearer metadata-token-1")
+        await provider.invalidate()
+        #expect(try await provider.authorizationHeader() == "Bearer metadata-token-2")
+        #expect(try await provider.authorizationHeader() == "Bearer metadata-token-2")
+    }
+
     @Test func shortLivedMetadataTokenIsRefreshed() async throws {
         let server = try await StandInServer.start(.metadataServer)
         defer { server.stop() }

@@ -46,3 +46,12 @@ actor TokenCache {
         current = nil
     }
 }
+
+/// A provider whose cached token can be dropped, so that a caller who got `401 UNAUTHENTICATED`
+/// with a token that should still be valid (revoked, rotated key) can fetch a fresh one once.
+public protocol RefreshableTokenProvider: AccessTokenProvider {
+    func invalidate() async
+}
+
+extension ServiceAccountTokenProvider: RefreshableTokenProvider {}
+extension MetadataServerTokenProvider: RefreshableTokenProvider {}
