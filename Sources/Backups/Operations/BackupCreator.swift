@@ -18,6 +18,8 @@ public struct BackupCreator: Sendable {
         public var createdBy: String
         /// Fixed ID, else a new sortable one.
         public var id: String?
+        /// Also run Firestore's managed export to this bucket, recorded in the manifest.
+        public var managedExport: (exporter: ManagedExporter, outputUriPrefix: String)?
         /// Called after each page is written with the collection and its documents so far; throwing
         /// aborts the backup. Lets tests inject a failure at a chosen point.
         public var afterPage: (@Sendable (_ collection: String, _ documents: Int) throws -> Void)?
@@ -47,6 +49,9 @@ public struct BackupCreator: Sendable {
         guard options.pageSize > 0, options.pageSize <= 10_000 else {
             throw BackupError.invalidArgument("page size \(options.pageSize) is out of range; use 1 to 10000")
         }
+        if let (exporter, uri) = options.managedExport {
+            try exporter.validate(outputUriPrefix: uri)
+        }
         let readTime = try await reader.recentReadTime()
         let collections: [String]
         if let requested = options.collections {
@@ -69,6 +74,10 @@ public struct BackupCreator: Sendable {
                 entries.append(try await backUp(collection: collection, into: partial, readTime: readTime,
                                                 options: options, events: events))
             }
+            var exportRecord: ManagedExportRecord?
+            if let (exporter, uri) = options.managedExport {
+                exportRecord = try await exporter.export(collections: options.collections ?? [], to: uri, events: events)
+            }
             let parts = reader.databaseRoot.split(separator: "/")
             let manifest = BackupManifest(
                 id: id, environment: options.environment,
@@ -76,7 +85,7 @@ public struct BackupCreator: Sendable {
                 database: parts.count >= 4 ? String(parts[3]) : "(default)",
                 readTime: readTime.rfc3339, includesSubcollections: options.includeSubcollections,
                 collections: entries, toolVersion: options.toolVersion,
-                createdAt: Timestamp.now().rfc3339, createdBy: options.createdBy)
+                createdAt: Timestamp.now().rfc3339, createdBy: options.createdBy, managedExport: exportRecord)
             try commit(manifest: manifest, partial: partial, final: final)
             events?.yield(.backupCompleted(backupID: id, documents: manifest.totalDocuments, bytes: manifest.totalBytes))
             return manifest
