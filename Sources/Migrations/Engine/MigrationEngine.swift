@@ -39,7 +39,7 @@ public struct MigrationEngine: Sendable {
 
     /// A full scan against the latest execute run's journal.
     public func validate(_ plan: MigrationPlan, progress: ProgressHandler? = nil) async throws -> ValidationReport {
-        let run = try journal.runs(environment: environment, kind: .execute).first { $0.planChecksum == plan.checksum }
+        let run = try runs(.execute).first { $0.planChecksum == plan.checksum }
         return try await Validator(reader: client, journal: journal, options: options).run(plan: plan, executeRun: run, progress: progress)
     }
 
@@ -54,7 +54,7 @@ public struct MigrationEngine: Sendable {
         let unfinished: Set<RunRecord.Status> = [.running, .failed, .aborted]
         var run: RunRecord
         let resumed: Bool
-        if let previous = try journal.latestRun(environment: environment, kind: .execute),
+        if let previous = try runs(.execute).first,
            previous.planChecksum == plan.checksum, unfinished.contains(previous.status) {
             run = previous
             resumed = true
@@ -62,21 +62,22 @@ public struct MigrationEngine: Sendable {
             run = RunRecord(id: Self.newRunID(), kind: .execute, environment: environment, projectID: client.projectID,
                             planChecksum: plan.checksum, migrationIDs: plan.migrations.map(\.id), who: who)
             resumed = false
+            // Journaled before the lease is taken: a process killed in between leaves a run that
+            // the next call resumes (and whose dead lease it may take over at once).
+            try journal.startRun(run)
         }
         let lease = LeaseLock(client: client, ttl: options.leaseSeconds, logger: logger)
         try await lease.acquire(runID: run.id, who: who, operation: "execute", onLost: control)
         do {
-            if resumed {
-                logger.info("resuming run \(run.id) from its checkpoint")
-                run.status = .running
-                run.error = nil
-                try journal.updateRun(run)
-            } else {
+            if resumed { logger.info("resuming run \(run.id) from its checkpoint") }
+            if run.totalAtStart == nil {
                 var total = 0
                 for collection in plan.collections { total += Int(try await client.count(StructuredQuery(collection: collection))) }
                 run.totalAtStart = total
-                try journal.startRun(run)
             }
+            run.status = .running
+            run.error = nil
+            try journal.updateRun(run)
             for migration in plan.migrations { try await registry.write(migration, run: run, status: "running") }
             let started = options.clock.now()
             let before = run.counts.processed
@@ -112,16 +113,16 @@ public struct MigrationEngine: Sendable {
     public func rollback(_ plan: MigrationPlan, runID: String? = nil, who: String, control: RunControl? = nil,
                          progress: ProgressHandler? = nil) async throws -> RunReport {
         let control = control ?? RunControl(rateLimit: rateLimit, clock: options.clock)
-        guard let target = try runID.map({ try journal.run(id: $0) }) ?? journal.latestRun(environment: environment, kind: .execute) else {
+        guard let target = try runID.map({ try journal.run(id: $0) }) ?? runs(.execute).first else {
             throw RefusedError(runID.map { "no run \($0) in the undo journal \(journal.path)" }
                                ?? "no migration run on \(environment) in the undo journal \(journal.path): nothing to roll back")
         }
-        guard target.kind == .execute, target.environment == environment else {
-            throw RefusedError("run \(target.id) is a \(target.kind.rawValue) run on \(target.environment), not a migration run on \(environment)")
+        guard target.kind == .execute, target.environment == environment, target.projectID == client.projectID else {
+            throw RefusedError("run \(target.id) is a \(target.kind.rawValue) run on \(target.environment) (\(target.projectID)), not a migration run on \(environment) (\(client.projectID))")
         }
         var run: RunRecord
         let resumed: Bool
-        if let previous = try journal.runs(environment: environment, kind: .rollback).first(where: { $0.undoes == target.id }),
+        if let previous = try runs(.rollback).first(where: { $0.undoes == target.id }),
            previous.status != .completed {
             run = previous
             resumed = true
@@ -184,6 +185,11 @@ public struct MigrationEngine: Sendable {
         let lease = try await LeaseLock(client: client, ttl: options.leaseSeconds, logger: logger).current()
         return StatusReport(environment: environment, projectID: client.projectID, planChecksum: plan.checksum,
                             registry: rows, lease: lease, runs: try journal.runs(environment: environment, limit: 10))
+    }
+
+    /// This environment's runs of `kind` on this client's project, newest first.
+    func runs(_ kind: RunRecord.Kind) throws -> [RunRecord] {
+        try journal.runs(environment: environment, kind: kind, limit: 200).filter { $0.projectID == client.projectID }
     }
 
     static func newRunID() -> String {

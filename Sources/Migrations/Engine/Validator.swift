@@ -56,6 +56,7 @@ struct Validator {
             for collection in migration.collections {
                 var scan = CollectionScan(reader: reader, collection: collection, pageSize: options.pageSize, after: nil, readTime: readTime)
                 while let page = try await scan.next() {
+                    let entries = try executeRun.flatMap { run in try journal?.entries(runID: run.id, documents: page.map(\.name)) } ?? [:]
                     for document in page {
                         counts.documents += 1
                         switch migration.validate(document) {
@@ -70,7 +71,7 @@ struct Validator {
                                 note(&report, document.name, "an anomaly that carries this migration's migrationId: the migration wrote it")
                             }
                         }
-                        if let run = executeRun, let journal, let entry = try journal.entry(runID: run.id, document: document.name), entry.state == .applied {
+                        if let entry = entries[document.name], entry.state == .applied {
                             try check(entry, against: document, report: &report)
                         }
                     }

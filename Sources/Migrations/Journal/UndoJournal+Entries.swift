@@ -76,6 +76,24 @@ extension UndoJournal {
         }
     }
 
+    /// The entries of a run for these documents, by document name (one query for a whole page).
+    public func entries(runID: String, documents: [String]) throws -> [String: JournalEntry] {
+        guard !documents.isEmpty else { return [:] }
+        return try writer.read { db in
+            var found: [String: JournalEntry] = [:]
+            for chunk in documents.chunked(500) {
+                let marks = chunk.map { _ in "?" }.joined(separator: ",")
+                var arguments: StatementArguments = [runID]
+                for name in chunk { arguments += [name] }
+                for text in try String.fetchAll(db, sql: "SELECT json FROM entries WHERE run_id = ? AND document IN (\(marks))", arguments: arguments) {
+                    let entry = try Self.decode(JournalEntry.self, text)
+                    found[entry.document] = entry
+                }
+            }
+            return found
+        }
+    }
+
     /// Entries of a run in journal order, a page at a time: `(sequence, entry)`, after `afterSeq`.
     public func entries(runID: String, afterSeq: Int64 = 0, limit: Int = 500, states: [JournalEntry.State]? = nil) throws -> [(seq: Int64, entry: JournalEntry)] {
         try writer.read { db in
