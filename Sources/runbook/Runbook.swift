@@ -11,6 +11,7 @@ struct Runbook: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self,
             MigrateCommand.self, RollbackCommand.self, StatusCommand.self,
+            SeedCommand.self,
         ]
     )
 

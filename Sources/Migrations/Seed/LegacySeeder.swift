@@ -36,7 +36,7 @@ public struct LegacySeeder: Sendable {
     /// Attempts for a write that failed with a retryable status inside a successful call.
     public var attempts: Int
 
-    public init(generator: LegacyDataGenerator, batchSize: Int = 500, concurrency: Int = 4, attempts: Int = 5) {
+    public init(generator: LegacyDataGenerator, batchSize: Int = 250, concurrency: Int = 4, attempts: Int = 5) {
         self.generator = generator
         self.batchSize = min(500, max(1, batchSize))
         self.concurrency = max(1, concurrency)
@@ -88,11 +88,22 @@ public struct LegacySeeder: Sendable {
         }
     }
 
-    /// One `batchWrite`, then the failed writes again while their failure is retryable.
+    /// One `batchWrite`, then the failed writes again while their failure is retryable. Every write
+    /// sets a whole document, so sending one twice (after a timeout whose call did land) is harmless.
     static func write(_ writes: [Write], to client: FirestoreClient, attempts: Int) async throws {
         var pending = writes
         for attempt in 1...attempts {
-            let results = try await client.batchWrite(pending)
+            let outcome: Result<[Result<WriteResult, FirestoreError>], FirestoreError>
+            do {
+                outcome = .success(try await client.batchWrite(pending))
+            } catch {
+                outcome = .failure(error)
+            }
+            guard case .success(let results) = outcome else {
+                if case .failure(let error) = outcome, !error.code.isRetryable || attempt == attempts { throw error }
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 500_000_000)
+                continue
+            }
             var failed: [Write] = []
             for (write, result) in zip(pending, results) {
                 guard case .failure(let error) = result else { continue }
