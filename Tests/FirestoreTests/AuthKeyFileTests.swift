@@ -88,7 +88,9 @@ import Testing
         #expect(key.clientEmail == account.clientEmail)
         #expect(key.projectID == "tradeya-test")
         let body = account.privateKeyPEM.split(separator: "\n")[1]
-        for text in [key.description, String(describing: key), "\(ServiceAccountTokenProvider(key: key))"] {
+        var dumped = ""
+        dump(key, to: &dumped)
+        for text in [key.description, String(describing: key), String(reflecting: key), dumped, "\(ServiceAccountTokenProvider(key: key))"] {
             #expect(!text.contains(body), "key material leaked into \(text)")
             #expect(text.contains(account.clientEmail))
         }
@@ -102,6 +104,11 @@ import Testing
         let provider = try EnvironmentTokenProvider(environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.abc\n"])
         #expect(try await provider.authorizationHeader() == "Bearer ya29.abc")
         #expect(!provider.description.contains("ya29"))
+        var dumped = ""
+        dump(provider, to: &dumped)
+        dump(AccessToken(value: "ya29.secret", expiresAt: Date()), to: &dumped)
+        #expect(!dumped.contains("ya29"))
+        #expect(!String(reflecting: provider).contains("ya29"))
         #expect(try await EmulatorTokenProvider().authorizationHeader() == "Bearer owner")
     }
 }

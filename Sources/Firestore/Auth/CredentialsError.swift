@@ -33,3 +33,19 @@ public struct AccessToken: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "AccessToken(<redacted>, expires \(expiresAt))" }
 }
+
+/// `dump()` and debuggers walk stored properties through `Mirror`, bypassing `description`;
+/// these mirrors show only what is safe to print.
+extension AccessToken: CustomReflectable {
+    public var customMirror: Mirror { Mirror(self, children: ["expiresAt": expiresAt], displayStyle: .struct) }
+}
+
+extension EnvironmentTokenProvider: CustomReflectable {
+    public var customMirror: Mirror { Mirror(self, children: ["variable": variable], displayStyle: .struct) }
+}
+
+extension ServiceAccountKey: CustomReflectable {
+    public var customMirror: Mirror {
+        Mirror(self, children: ["clientEmail": clientEmail, "tokenURI": tokenURI, "source": source], displayStyle: .struct)
+    }
+}
