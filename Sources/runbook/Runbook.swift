@@ -10,6 +10,7 @@ struct Runbook: AsyncParsableCommand {
         abstract: "Zero-downtime Cloud Firestore schema migrations as a gated runbook.",
         subcommands: [
             ServeCommand.self,
+            BackupCommand.self,
             MigrateCommand.self, RollbackCommand.self, StatusCommand.self,
             SeedCommand.self,
         ]

@@ -6,7 +6,7 @@ public enum BackupEvent: Sendable, Equatable {
     /// The snapshot time is fixed; every read uses it.
     case snapshotStarted(backupID: String, readTime: String, collections: [String])
     case collectionStarted(collection: String)
-    /// Running totals for one collection: documents written and compressed bytes so far.
+    /// Running totals for one collection: documents written and their JSON bytes (before gzip) so far.
     case documentsWritten(collection: String, documents: Int, bytes: Int64)
     case collectionFinished(collection: String, documents: Int, bytes: Int64, sha256: String)
     /// The backup directory was renamed into place: the backup is complete.
@@ -26,7 +26,7 @@ public enum BackupEvent: Sendable, Equatable {
         case .collectionStarted(let collection):
             "  \(collection): started"
         case .documentsWritten(let collection, let documents, let bytes):
-            "  \(collection): \(documents) documents, \(bytes) bytes"
+            "  \(collection): \(documents) documents, \(bytes) bytes of JSON"
         case .collectionFinished(let collection, let documents, let bytes, let sha256):
             "  \(collection): done, \(documents) documents, \(bytes) bytes, sha256 \(sha256.prefix(12))…"
         case .backupCompleted(let id, let documents, let bytes):

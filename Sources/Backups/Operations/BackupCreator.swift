@@ -148,7 +148,7 @@ public struct BackupCreator: Sendable {
                 }
             }
             try writer.drain()
-            events?.yield(.documentsWritten(collection: root, documents: writer.lineCount, bytes: writer.compressedBytes))
+            events?.yield(.documentsWritten(collection: root, documents: writer.lineCount, bytes: writer.uncompressedBytes))
             try options.afterPage?(root, writer.lineCount)
         }
         countsByParent = counts
