@@ -73,6 +73,9 @@ let package = Package(
         ),
 
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip"]),
+        // Benchmarks/firestore/run.sh drives it beside Google's Python client.
+        .executableTarget(name: "firestore-bench", dependencies: ["Firestore"], path: "Benchmarks/firestore/Sources"),
+
         .testTarget(name: "FirestoreTests", dependencies: ["Firestore", "FirestoreTesting"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "FirestoreTesting"], resources: [.copy("Vectors")]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "FirestoreTesting"]),
