@@ -113,7 +113,7 @@ def main():
             common = ["--config", config, "--env", "bench", "--json", "--state-dir", state]
             swift = {
                 "dry-run": [args.runbook, "migrate", "--dry-run", "--migration", "2026-11-trades-v2"] + common,
-                "execute": [args.runbook, "migrate", "--execute", "--migration", "2026-11-trades-v2"] + common,
+                "execute": [args.runbook, "migrate", "--execute", "--migration", "2026-11-trades-v2", "--baseline-runs", "0"] + common,
                 "validate": [args.runbook, "migrate", "--validate-only", "--migration", "2026-11-trades-v2"] + common,
                 "rollback": [args.runbook, "rollback"] + common,
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Firestore
 import Foundation
+import Indexes
 import Migrations
 
 /// `runbook migrate --env E (--dry-run | --validate-only | --execute) [--migration ID] [--json]`.
@@ -23,6 +24,12 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @Option(help: "Run only this migration of the plan (default: all of them, in order).")
     var migration: String?
+
+    @Option(help: "Critical queries timed before and after --execute (skipped when the file is absent).")
+    var queries = "critical-queries.json"
+
+    @Option(help: "Runs of each critical query per measurement; 0 skips the performance baseline.")
+    var baselineRuns = 10
 
     func validate() throws {
         let modes = [dryRun, validateOnly, execute].filter { $0 }.count
@@ -57,12 +64,41 @@ struct MigrateCommand: AsyncParsableCommand {
             if !report.passed { throw ExitCodes.operationFailed }
         } else {
             try context.refuseProtected("execute")
+            let critical = try loadCriticalQueries()
+            let baseline = PerformanceBaseline(reader: context.engine.client)
             let report = try await context.run {
-                try await context.engine.execute(context.plan, who: context.who, control: context.control, progress: context.progressLine)
+                let before = try await baseline.measure(critical, runs: baselineRuns)
+                var report = try await context.engine.execute(context.plan, who: context.who, control: context.control, progress: context.progressLine)
+                if !critical.isEmpty {
+                    let after = try await baseline.measure(critical, runs: baselineRuns)
+                    try context.engine.journal.recordBaseline(runID: report.runID, label: "before", before)
+                    try context.engine.journal.recordBaseline(runID: report.runID, label: "after", after)
+                    report.baseline = BaselineComparison(before: before, after: after)
+                }
+                return report
             }
             context.finishProgress()
             context.emitRun(report)
+            if let comparison = report.baseline, !context.json {
+                for row in comparison.rows {
+                    print(String(format: "  query %@: p50 %.1f → %.1f ms, p95 %.1f → %.1f ms%@", row.query, row.before.p50, row.after.p50,
+                                 row.before.p95, row.after.p95, row.regressed ? "  REGRESSED" : ""))
+                }
+                if comparison.recommendsRollback {
+                    print("  a critical query is more than 20% slower: consider `runbook rollback --env \(context.environment.name)` (check index builds first)")
+                }
+            }
             if report.counts.failed > 0 { throw ExitCodes.operationFailed }
+        }
+    }
+
+    /// The critical queries for the performance baseline; none when the file is absent or runs are 0.
+    private func loadCriticalQueries() throws -> [CriticalQuery] {
+        guard baselineRuns > 0, FileManager.default.fileExists(atPath: queries) else { return [] }
+        do {
+            return try CriticalQueryFile.load(path: queries).queries
+        } catch {
+            throw ConfigurationError("\(error)")
         }
     }
 }

@@ -15,6 +15,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var failures: [DocumentFailure]
     /// For a rollback, the execute run it undid.
     public var undoes: String?
+    /// Critical queries before versus after, when measured (see ``PerformanceBaseline``).
+    public var baseline: BaselineComparison?
 }
 
 /// What `runbook status` shows for one environment.

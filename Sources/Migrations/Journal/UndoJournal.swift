@@ -61,6 +61,16 @@ public final class UndoJournal: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-baselines") { db in
+            try db.execute(sql: """
+                CREATE TABLE baselines (
+                    run_id TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    PRIMARY KEY(run_id, label)
+                );
+                """)
+        }
         return migrator
     }
 
