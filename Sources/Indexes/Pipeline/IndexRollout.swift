@@ -13,6 +13,13 @@ public struct IndexRollout: Sendable {
         /// The Admin API call that failed, if one did.
         public var error: String?
 
+        public init(environment: String, deploy: DeployReport? = nil, verification: IndexVerification? = nil, error: String? = nil) {
+            self.environment = environment
+            self.deploy = deploy
+            self.verification = verification
+            self.error = error
+        }
+
         public var succeeded: Bool {
             error == nil && (deploy?.succeeded ?? true)
                 && (verification.map { $0.status != .notReady } ?? true)
