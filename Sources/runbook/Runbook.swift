@@ -13,6 +13,7 @@ struct Runbook: AsyncParsableCommand {
             BackupCommand.self,
             MigrateCommand.self, RollbackCommand.self, StatusCommand.self,
             SeedCommand.self,
+            IndexesCommand.self,
         ]
     )
 
