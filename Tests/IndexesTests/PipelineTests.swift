@@ -150,6 +150,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(good.map { $0.verification?.status }, [.ready, .ready])
     }
 
+    func testEventsArriveOnAnAsyncStream() async throws {
+        let (stream, sink, continuation) = IndexEventSink.makeStream()
+        let collector = Task { () -> [IndexEvent] in
+            var events: [IndexEvent] = []
+            for await event in stream { events.append(event) }
+            return events
+        }
+        let pipeline = standIn.pipeline("staging", project: "stream", events: sink)
+        _ = try await pipeline.deploy(shipped)
+        _ = try await pipeline.verify(shipped)
+        continuation.finish()
+        let events = await collector.value
+        XCTAssertEqual(events.first, .stepStarted(environment: "staging", step: .deploy))
+        XCTAssertEqual(events.filter { if case .creating = $0 { true } else { false } }.count, 5)
+        XCTAssertEqual(events.last, .stepFinished(environment: "staging", step: .verify, succeeded: false,
+                                                  summary: "0 ready, 5 building, 0 missing, 0 needs repair, 0 extra"))
+    }
+
     func testUnauthenticatedCallIsAClearError() async throws {
         try await standIn.config(["requiredToken": .string("the-real-token")])
         do {
