@@ -1,0 +1,167 @@
+import Backups
+import Firestore
+import FirestoreTesting
+import Foundation
+import Testing
+
+/// The `runbook` binary end to end (built next to this test bundle by `swift test`): exit codes,
+/// `--json`, and a `kill -9` in the middle of `backup create`.
+@Suite(.enabled(if: FirestoreEmulator.isAvailable && CommandLineRun.binary != nil, "no emulator, or the runbook binary is not built"))
+struct BackupCommandLineTests {
+    /// A config with `src` and `dst` environments on fresh emulator projects, 1,000 trades in `src`.
+    private func setUp(_ label: String) async throws -> (BackupFixture, FirestoreClient, URL) {
+        let fixture = try await BackupFixture(label)
+        try await fixture.write((0..<1000).map { ("trades/t\(String(format: "%04d", $0))", ["n": .integer(Int64($0)), "pad": .string(String(repeating: "x", count: 200))]) })
+        let destination = fixture.emulator.newClient(label + "-dst")
+        let config = fixture.directory.url.appendingPathComponent("runbook.yaml")
+        try """
+        environments:
+          src:
+            project: \(fixture.client.projectID)
+            emulator: \(fixture.emulator.host)
+          dst:
+            project: \(destination.projectID)
+            emulator: \(fixture.emulator.host)
+        """.write(to: config, atomically: true, encoding: .utf8)
+        return (fixture, destination, config)
+    }
+
+    private func runbook(_ fixture: BackupFixture, _ config: URL, _ arguments: [String]) throws -> CommandLineRun {
+        try CommandLineRun(arguments + ["--config", config.path, "--backup-dir", fixture.directory.url.appendingPathComponent("backups").path])
+    }
+
+    @Test func createVerifyRestoreWithExitCodes() async throws {
+        let (fixture, destination, config) = try await setUp("bk-cli")
+        let created = try runbook(fixture, config, ["backup", "create", "--env", "src", "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let manifest = try JSONDecoder().decode(BackupManifest.self, from: Data(created.stdout.utf8))
+        #expect(manifest.totalDocuments == 1000 && manifest.environment == "src")
+        #expect(created.stderr.contains("complete: 1000 documents"))
+
+        let verified = try runbook(fixture, config, ["backup", "verify", "--env", "src", manifest.id])
+        #expect(verified.status == 0 && verified.stdout.contains("PASSED"), "\(verified.stdout)\(verified.stderr)")
+        let listed = try runbook(fixture, config, ["backup", "list", "--env", "src"])
+        #expect(listed.status == 0 && listed.stdout.contains(manifest.id) && listed.stdout.contains("verified: passed"))
+
+        let restored = try runbook(fixture, config, ["backup", "restore", "--env", "src", manifest.id, "--into", "dst", "--json"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("\"created\":1000"))
+        #expect(try await destination.count(StructuredQuery(collection: "trades")) == 1000)
+
+        // Live data that differs: refused (3) without --overwrite, listed by --dry-run (0).
+        _ = try await destination.commit([.set("trades/t0007", ["n": .integer(-1)])])
+        let refused = try runbook(fixture, config, ["backup", "restore", "--env", "src", manifest.id, "--into", "dst"])
+        #expect(refused.status == 3 && refused.stderr.contains("1 live document(s) differ"), "\(refused.stderr)")
+        let dryRun = try runbook(fixture, config, ["backup", "restore", "--env", "src", manifest.id, "--into", "dst", "--dry-run"])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("differs: \(destination.name("trades/t0007"))"))
+
+        // Damage: verify fails (1) saying where; an unknown ID is a usage error (2).
+        let file = fixture.directory.url.appendingPathComponent("backups/src/\(manifest.id)/trades.jsonl.gz")
+        var bytes = [UInt8](try Data(contentsOf: file))
+        bytes[bytes.count - 20] ^= 0xff
+        try Data(bytes).write(to: file)
+        let damaged = try runbook(fixture, config, ["backup", "verify", "--env", "src", manifest.id])
+        #expect(damaged.status == 1 && damaged.stdout.contains("FAIL trades.jsonl.gz"), "\(damaged.stdout)")
+        let unknown = try runbook(fixture, config, ["backup", "verify", "--env", "src", "20990101T000000Z-000000"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no finished backup"))
+        let restoreDamaged = try runbook(fixture, config, ["backup", "restore", "--env", "src", manifest.id, "--into", "dst", "--overwrite"])
+        #expect(restoreDamaged.status == 1 && restoreDamaged.stderr.contains("does not match the manifest"))
+    }
+
+    @Test func killDashNineDuringCreateLeavesNoFinishedLookingBackup() async throws {
+        let (fixture, _, config) = try await setUp("bk-kill")
+        let environmentDirectory = fixture.directory.url.appendingPathComponent("backups/src")
+        let process = try CommandLineRun.start(["backup", "create", "--env", "src", "--page-size", "5", "--config", config.path,
+                                                "--backup-dir", fixture.directory.url.appendingPathComponent("backups").path])
+        // Wait until the collection file is being written, then kill without warning.
+        let deadline = Date().addingTimeInterval(60)
+        var sawPartial = false
+        while Date() < deadline, process.isRunning {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: environmentDirectory.path)) ?? []
+            if let partial = names.first(where: { $0.hasPrefix(".partial-") }),
+               FileManager.default.fileExists(atPath: environmentDirectory.appendingPathComponent(partial).appendingPathComponent("trades.jsonl.gz").path) {
+                sawPartial = true
+                try await Task.sleep(nanoseconds: 200_000_000)
+                break
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        #expect(sawPartial && process.isRunning, "the backup must be caught mid-way")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let names = try FileManager.default.contentsOfDirectory(atPath: environmentDirectory.path)
+        #expect(names.allSatisfy { $0.hasPrefix(".partial-") }, "only a hidden partial directory may remain: \(names)")
+        let listed = try runbook(fixture, config, ["backup", "list", "--env", "src", "--json"])
+        #expect(listed.status == 0 && listed.stdout.contains("\"backups\":[]"))
+        #expect(listed.stderr.contains("unfinished backup"))
+        let store = BackupStore(root: fixture.directory.url.appendingPathComponent("backups"))
+        #expect(store.list(environment: "src").backups.isEmpty)
+
+        let again = try runbook(fixture, config, ["backup", "create", "--env", "src"])
+        #expect(again.status == 0 && store.list(environment: "src").backups.count == 1)
+    }
+}
+
+/// One run of the `runbook` binary with its output and exit status.
+struct CommandLineRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// `runbook` beside the test bundle (`.build/debug/`), or `RUNBOOK_BINARY`.
+    static var binary: URL? {
+        if let path = ProcessInfo.processInfo.environment["RUNBOOK_BINARY"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("runbook")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "FIRESTORE_EMULATOR_HOST")
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    init(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "FIRESTORE_EMULATOR_HOST")
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let errData = LockedData()
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { usleep(1000) }
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData.value, as: UTF8.self)
+    }
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var isSet: Bool { lock.withLock { data != nil } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}
