@@ -5,7 +5,8 @@ import HTTPServer
 import Logging
 
 /// `runbook serve`: the web console's server. For now a home page from `Templates/`, the files
-/// of `Public/`, `/healthz` and a heartbeat event stream at `/events`.
+/// of `Public/` (gzip when accepted), `/healthz` and a heartbeat event stream at `/events`;
+/// HTTPS when given a certificate and key.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Serve the web console.")
@@ -28,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("templates"), help: "Folder of Mustache templates (default: ./Templates).")
     var templatesDirectory = "Templates"
 
+    @Flag(inversion: .prefixedNo, help: "Log one line per request to standard error.")
+    var accessLog = true
+
     @Option(help: "Seconds between heartbeat events on /events.")
     var heartbeat: Double = 5
 
@@ -48,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         Self.raiseOpenFileLimit()
 
         let publisher = EventPublisher()
-        let site = try SiteRoutes(publicDirectory: publicURL, templatesDirectory: templatesURL, publisher: publisher, logger: logger)
+        let site = try SiteRoutes(publicDirectory: publicURL, templatesDirectory: templatesURL, publisher: publisher, logger: logger, accessLog: accessLog)
 
         var configuration = WebServer.Configuration(host: host, port: port, logger: logger)
         configuration.maxConnections = Self.openFileLimit() - 64
@@ -121,7 +125,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func tlsFactory(certificate: String, key: String) throws -> any ConnectionSecurityFactory {
-        throw ConfigurationError("TLS is not available in this build yet; serve without --tls-cert/--tls-key.")
+        do {
+            return try TLSContext(configuration: TLSConfiguration(certificatePath: certificate, privateKeyPath: key))
+        } catch {
+            throw ConfigurationError("TLS could not start: \(error)")
+        }
     }
 }
 
@@ -130,28 +138,50 @@ struct SiteRoutes {
     static let heartbeatTopic = "heartbeat"
     let router: Router
 
-    init(publicDirectory: URL, templatesDirectory: URL, publisher: EventPublisher, logger: Logger) throws {
+    init(publicDirectory: URL, templatesDirectory: URL, publisher: EventPublisher, logger: Logger, accessLog: Bool) throws {
         let home = try HomePage(templatesDirectory: templatesDirectory)
         var routes = RouterBuilder()
-        routes.add(middleware: AccessLogMiddleware(logger: logger))
-        routes.get("/") { _, _ in .html(home.html) }
+        if accessLog { routes.add(middleware: AccessLogMiddleware(logger: logger)) }
+        routes.add(middleware: CompressionMiddleware())
+        routes.get("/") { _, _ in try home.response() }
         routes.get("/healthz") { _, _ in .text("ok\n") }
         routes.get("/events") { request, _ in
             publisher.response(topic: SiteRoutes.heartbeatTopic, request: request)
+        }
+        do {
+            routes.setFallback(try StaticFileResponder(root: publicDirectory.path))
+        } catch {
+            throw ConfigurationError("\(error)")
         }
         router = routes.build()
     }
 }
 
-/// The home page, rendered once at start-up.
+/// The home page, rendered from `Templates/home.mustache` (with its layout and partials).
 struct HomePage: Sendable {
-    let html: String
+    let templates: TemplateLibrary
 
     init(templatesDirectory: URL) throws {
-        let url = templatesDirectory.appendingPathComponent("home.mustache")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw ConfigurationError("the template '\(url.path)' is missing. Pass --templates DIR with home.mustache in it.")
+        do {
+            templates = try TemplateLibrary(directory: templatesDirectory.path)
+        } catch {
+            throw ConfigurationError("the templates in '\(templatesDirectory.path)' did not load: \(error)")
         }
-        html = text
+        guard templates.contains("home") else {
+            throw ConfigurationError("the template '\(templatesDirectory.path)/home.mustache' is missing. Pass --templates DIR with home.mustache in it.")
+        }
+    }
+
+    func response() throws -> HTTPResponse {
+        let context: [String: Any] = [
+            "title": "Firestore Runbook",
+            "product": "Firestore Runbook",
+            "summary": "Zero-downtime Cloud Firestore schema migrations, walked through as a gated runbook.",
+            "steps": [
+                "Preflight", "Backup and verify", "Indexes", "Dry-run", "Migrate staging",
+                "Approvals", "Migrate production", "Validate production", "Rollback",
+            ],
+        ]
+        return try templates.response("home", context)
     }
 }
