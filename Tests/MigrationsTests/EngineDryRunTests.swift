@@ -13,7 +13,7 @@ final class EngineDryRunTests: XCTestCase {
         try await EngineFixtures.seed(client, trades: 400)
         let plan = TradeYaV2.plan()
         let before = try await EngineFixtures.snapshot(client, plan.collections)
-        let engine = try EngineFixtures.engine(client) { $0.pageSize = 70 }
+        let engine = try EngineFixtures.engine(client) { $0.pageSize = 70; $0.readPageSize = 70 }
         let events = EventLog()
 
         let report = try await engine.dryRun(plan, progress: events.record)

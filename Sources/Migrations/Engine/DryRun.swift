@@ -75,7 +75,7 @@ public struct DryRun: Sendable {
             var counts = DryRunReport.MigrationCounts(migrationID: migration.id, checksum: migration.checksum)
             var samples = 0
             for collection in migration.collections {
-                var scan = CollectionScan(reader: reader, collection: collection, pageSize: options.pageSize, after: nil, readTime: snapshot)
+                var scan = CollectionScan(reader: reader, collection: collection, pageSize: options.readPageSize, after: nil, readTime: snapshot)
                 while let page = try await scan.next() {
                     for document in page {
                         counts.documents += 1

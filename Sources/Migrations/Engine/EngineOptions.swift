@@ -4,6 +4,9 @@ import Foundation
 public struct EngineOptions: Sendable {
     /// Documents read per page (each page is journaled in one transaction).
     public var pageSize = 500
+    /// Documents per page of the read-only scans (dry-run, validate): bigger pages mean fewer
+    /// cursor restarts, and memory still holds one page whatever the collection's size.
+    public var readPageSize = 1000
     /// Writes per batchWrite request (Firestore allows 500).
     public var writesPerRequest = 100
     /// batchWrite requests in flight at once.

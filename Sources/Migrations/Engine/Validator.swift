@@ -54,7 +54,7 @@ struct Validator {
         for migration in plan.migrations {
             var counts = ValidationReport.MigrationCounts(migrationID: migration.id)
             for collection in migration.collections {
-                var scan = CollectionScan(reader: reader, collection: collection, pageSize: options.pageSize, after: nil, readTime: readTime)
+                var scan = CollectionScan(reader: reader, collection: collection, pageSize: options.readPageSize, after: nil, readTime: readTime)
                 while let page = try await scan.next() {
                     let entries = try executeRun.flatMap { run in try journal?.entries(runID: run.id, documents: page.map(\.name)) } ?? [:]
                     for document in page {
