@@ -53,15 +53,18 @@ def start_emulator():
 
 
 def timed(cmd, env):
-    """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS MiB, stdout)."""
+    """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS MiB, CPU seconds, stdout).
+
+    CPU seconds (user + system) of the client process say how much work the client itself does,
+    which, unlike wall time, does not depend on how busy the emulator and the machine are."""
     fd, timing = tempfile.mkstemp()
     os.close(fd)
-    out = subprocess.run(["/usr/bin/time", "-o", timing, "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
+    out = subprocess.run(["/usr/bin/time", "-o", timing, "-f", "%e %M %U %S"] + cmd, env=env, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
-    wall, rss = open(timing).read().split()[-2:]
+    wall, rss, user, system = open(timing).read().split()[-4:]
     os.unlink(timing)
-    return float(wall), int(rss) / 1024, out.stdout
+    return float(wall), int(rss) / 1024, float(user) + float(system), out.stdout
 
 
 def python_phase(args):
@@ -119,20 +122,20 @@ def main():
             }
             journal = os.path.join(state, "python-journal.sqlite")
             for phase in ("dry-run", "execute", "validate", "rollback"):
-                wall, rss, out = timed(swift[phase], env)
-                rows.append(("swift", n, phase, wall, rss, out.strip()[:160]))
-                print(f"swift  N={n:>6} {phase:<9} {wall:8.1f} s {n / wall:8.0f} docs/s  RSS {rss:6.1f} MiB", flush=True)
+                wall, rss, cpu, out = timed(swift[phase], env)
+                rows.append(("swift", n, phase, wall, rss, cpu))
+                print(f"swift  N={n:>6} {phase:<9} {wall:8.1f} s {n / wall:8.0f} docs/s  RSS {rss:6.1f} MiB  CPU {cpu:6.1f} s", flush=True)
                 pcmd = [sys.executable, os.path.abspath(__file__), "--python-phase", phase, "--project", py_project,
                         "--journal", journal, "--host", host]
-                wall, rss, out = timed(pcmd, env)
-                rows.append(("python", n, phase, wall, rss, out.strip()[:160]))
-                print(f"python N={n:>6} {phase:<9} {wall:8.1f} s {n / wall:8.0f} docs/s  RSS {rss:6.1f} MiB", flush=True)
+                wall, rss, cpu, out = timed(pcmd, env)
+                rows.append(("python", n, phase, wall, rss, cpu))
+                print(f"python N={n:>6} {phase:<9} {wall:8.1f} s {n / wall:8.0f} docs/s  RSS {rss:6.1f} MiB  CPU {cpu:6.1f} s", flush=True)
     finally:
         if emulator:
             os.killpg(emulator.pid, signal.SIGKILL)
-    print("\nclient  N        phase      seconds   docs/s   peak RSS MiB")
-    for client, n, phase, wall, rss, _ in rows:
-        print(f"{client:<7} {n:<8} {phase:<10} {wall:7.1f} {n / wall:8.0f} {rss:10.1f}")
+    print("\nclient  N        phase      seconds   docs/s   peak RSS MiB   client CPU s")
+    for client, n, phase, wall, rss, cpu in rows:
+        print(f"{client:<7} {n:<8} {phase:<10} {wall:7.1f} {n / wall:8.0f} {rss:10.1f} {cpu:12.1f}")
 
 
 if __name__ == "__main__":
