@@ -4,16 +4,10 @@ import Firestore
 import Foundation
 import Migrations
 
-/// Options shared by `migrate`, `rollback` and `status`.
+/// Options shared by `migrate`, `rollback` and `status`: the shared `--config/--env/--json`
+/// plus where the journal lives, the write rate and who is running.
 struct MigrationTargetOptions: ParsableArguments {
-    @Option(help: "Environments file (YAML); without it: dev, staging, production on tradeya-dev/-staging/-prod.")
-    var config: String?
-
-    @Option(help: "The environment to work on, e.g. dev, staging or production.")
-    var env: String
-
-    @Flag(help: "Print the final result as one JSON object on standard output.")
-    var json = false
+    @OptionGroup var target: EnvironmentOptions
 
     @Option(name: .customLong("state-dir"), help: "Where the undo journal lives (keep it: rollback needs it).")
     var stateDirectory = ".runbook"
@@ -30,17 +24,13 @@ struct MigrationTargetOptions: ParsableArguments {
 
     func resolve(migration: String?) throws -> MigrationCommandContext {
         let processEnvironment = ProcessInfo.processInfo.environment
-        let environment: FirestoreEnvironment
-        do {
-            environment = try EnvironmentConfiguration.resolve(path: config, processEnvironment: processEnvironment).environment(named: env)
-        } catch {
-            throw ConfigurationError("\(error)")
-        }
+        let connection = try target.connect(processEnvironment: processEnvironment)
+        let environment = connection.environment
         var plan = TradeYaV2.plan()
         if let migration {
             do { plan = try plan.only(migration) } catch { throw ConfigurationError("--migration: \(error)") }
         }
-        let client = try Self.client(for: environment, processEnvironment: processEnvironment)
+        let client = connection.firestore
         let journalPath = (stateDirectory as NSString).appendingPathComponent("journal.sqlite")
         let journal: UndoJournal
         do { journal = try UndoJournal(path: journalPath) } catch { throw ConfigurationError("\(error)") }
@@ -57,34 +47,7 @@ struct MigrationTargetOptions: ParsableArguments {
         var options = EngineOptions()
         options.requestsInFlight = max(1, environment.rateLimits.maxConcurrency)
         let engine = MigrationEngine(client: client, journal: journal, environment: environment.name, rateLimit: policy, options: options)
-        return MigrationCommandContext(environment: environment, plan: plan, engine: engine, who: who ?? processEnvironment["USER"] ?? "unknown", json: json)
-    }
-
-    static func client(for environment: FirestoreEnvironment, processEnvironment: [String: String]) throws -> FirestoreClient {
-        do {
-            switch environment.access {
-            case .emulator(let host):
-                return FirestoreClient.emulator(host: host, projectID: environment.projectID, databaseID: environment.databaseID)
-            case .serviceAccountKey(let path):
-                return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID, auth: try ServiceAccountTokenProvider(keyPath: path))
-            case .environmentToken(let variable):
-                return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID,
-                                       auth: try EnvironmentTokenProvider(environment: processEnvironment, variable: variable))
-            case .metadataServer(let host):
-                return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID,
-                                       auth: MetadataServerTokenProvider(host: host ?? MetadataServerTokenProvider.defaultHost))
-            case .applicationDefault:
-                if let key = processEnvironment["GOOGLE_APPLICATION_CREDENTIALS"], !key.isEmpty {
-                    return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID, auth: try ServiceAccountTokenProvider(keyPath: key))
-                }
-                if let provider = try? EnvironmentTokenProvider(environment: processEnvironment) {
-                    return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID, auth: provider)
-                }
-                return FirestoreClient(projectID: environment.projectID, databaseID: environment.databaseID, auth: MetadataServerTokenProvider())
-            }
-        } catch {
-            throw ConfigurationError("credentials for \(environment.name): \(error)")
-        }
+        return MigrationCommandContext(environment: environment, plan: plan, engine: engine, who: who ?? processEnvironment["USER"] ?? "unknown", json: target.json)
     }
 }
 
