@@ -16,6 +16,7 @@ Control API common to every stand-in (JSON in, JSON out):
                                   -> every non-control answer waits that long first
 """
 import json
+import os
 import signal
 import sys
 import threading
@@ -165,6 +166,15 @@ def serve(standin):
     # SIGTERM/SIGINT so that stopping by pid works, and exit promptly on them.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # If the test process dies without stopping us (crash, SIGKILL), exit instead of lingering.
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(standin))
     server.daemon_threads = True
     standin.port = server.server_address[1]
