@@ -36,7 +36,8 @@ struct LiveServer {
         return LiveServer(server: server, publisher: publisher)
     }
 
-    func client(timeout: Double = 5) throws -> RawClient { try RawClient(port: port, receiveTimeout: timeout) }
+    /// Generous: other suites running at the same time may briefly block the cooperative pool.
+    func client(timeout: Double = 30) throws -> RawClient { try RawClient(port: port, receiveTimeout: timeout) }
 
     /// Polls until `condition` holds (subscriptions are registered asynchronously).
     func waitFor(_ what: String, _ condition: () async -> Bool) async throws {
