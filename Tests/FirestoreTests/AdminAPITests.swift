@@ -209,6 +209,34 @@ import Testing
     }
 }
 
+extension AdminAPITests {
+    @Test func rejectedCachedTokenIsReplacedOnceAfter401() async throws {
+        let oauth = try await StandInServer.start(.oauthToken)
+        defer { oauth.stop() }
+        let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
+        defer { account.remove() }
+        try await oauth.control("/control/keys", [
+            "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
+        ])
+        let server = try await StandInServer.start(.adminAPI)
+        defer { server.stop() }
+        // The Admin API accepts only the second token the endpoint issues: the first is "revoked".
+        try await server.control("/control/config", ["requiredToken": .string("standin-token-2")])
+        let admin = AdminClient(
+            projectID: "tradeya-staging", endpoint: server.baseURL,
+            auth: try ServiceAccountTokenProvider(keyPath: account.keyFilePath), retry: .none)
+        #expect(try await admin.listIndexes().isEmpty)
+        let seen = try await server.requests().map { $0.headers["authorization"] ?? "" }
+        #expect(seen == ["Bearer standin-token-1", "Bearer standin-token-2"])
+
+        // A token that is refused again is reported, not retried forever.
+        try await server.control("/control/config", ["requiredToken": .string("never-issued")])
+        let error = try await #require(throws: FirestoreError.self) { try await admin.listIndexes() }
+        #expect(error.code == .unauthenticated)
+        #expect(try await server.requests().count == 4)
+    }
+}
+
 /// Collects the operations `waitForOperation` reports.
 actor PollLog {
     private(set) var entries: [AdminOperation] = []

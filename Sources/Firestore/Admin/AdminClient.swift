@@ -58,7 +58,14 @@ public final class AdminClient: Sendable {
                     + "it serves every query without composite indexes. Run this against a real project.",
                 operation: operation, target: "\(databaseName) at \(emulatorHost) (emulator)")
         }
-        return try await transport.send(method, Self.urlPath(path), query: query, body: body, operation: operation)
+        do {
+            return try await transport.send(method, Self.urlPath(path), query: query, body: body, operation: operation)
+        } catch where error.httpStatus == 401 {
+            // A cached token the server no longer accepts (revoked, key rotated): fetch a new one once.
+            guard let refreshable = transport.auth as? any RefreshableTokenProvider else { throw error }
+            await refreshable.invalidate()
+            return try await transport.send(method, Self.urlPath(path), query: query, body: body, operation: operation)
+        }
     }
 
     func decode<T>(_ operation: String, _ body: () throws(AdminDecodingError) -> T) throws(FirestoreError) -> T {
