@@ -8,7 +8,7 @@ extension EventLoop {
             requestID: String(requestCounter, radix: 16), remoteAddress: connection.remote,
             isSecure: connection.security?.isSecure ?? false, logger: logger)
         let id = connection.id
-        Task {
+        Task(executorPreference: executor) {
             await self.respond(to: request, context: context, keepAlive: keepAlive, connectionID: id)
         }
     }

@@ -25,6 +25,7 @@ final class EventLoop: @unchecked Sendable {
     let responder: any Responder
     let logger: Logger
     let date = HTTPDate()
+    let executor: HandlerExecutor
     let epfd: Int32
     let wakefd: Int32
     var listenfd: Int32
@@ -48,6 +49,7 @@ final class EventLoop: @unchecked Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = configuration.logger
+        self.executor = HandlerExecutor(threads: configuration.handlerThreads, name: "http-handler")
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         listenfd = fd
         self.port = port

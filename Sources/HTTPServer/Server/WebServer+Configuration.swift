@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 extension WebServer {
@@ -19,13 +20,17 @@ extension WebServer {
         /// TLS when set; plain HTTP when nil.
         public var security: (any ConnectionSecurityFactory)?
         public var logger: Logger
+        /// Threads of the server's own that run handlers, independent of Swift's global pool.
+        public var handlerThreads: Int
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, backlog: Int32 = 4096, maxConnections: Int = 20_000,
             limits: HTTPParserLimits = HTTPParserLimits(), timeouts: ConnectionLifecycle.Timeouts = .init(),
             streamBufferLimit: Int = 256 * 1024, shutdownGracePeriod: Double = 10,
-            security: (any ConnectionSecurityFactory)? = nil, logger: Logger = Logger(label: "http")
+            security: (any ConnectionSecurityFactory)? = nil, logger: Logger = Logger(label: "http"),
+            handlerThreads: Int = ProcessInfo.processInfo.activeProcessorCount
         ) {
+            self.handlerThreads = handlerThreads
             self.host = host
             self.port = port
             self.backlog = backlog
