@@ -161,3 +161,23 @@ public struct FieldOverride: Sendable, Hashable {
         self.indexes = indexes
     }
 }
+
+extension CompositeIndex {
+    /// The entry as one line of `firestore.indexes.json`, ready to paste into `indexes`.
+    public var fileEntry: String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let fieldList = fields.map { field -> String in
+            let mode: String = switch field.mode {
+            case .ascending: "\"order\": \"ASCENDING\""
+            case .descending: "\"order\": \"DESCENDING\""
+            case .arrayContains: "\"arrayConfig\": \"CONTAINS\""
+            case .vector(let dimension): "\"vectorConfig\": {\"dimension\": \(dimension), \"flat\": {}}"
+            }
+            return "{\"fieldPath\": \(quoted(field.fieldPath)), \(mode)}"
+        }
+        return "{\"collectionGroup\": \(quoted(collectionGroup)), \"queryScope\": \"\(queryScope.rawValue)\", "
+            + "\"fields\": [\(fieldList.joined(separator: ", "))]}"
+    }
+}

@@ -198,6 +198,9 @@ extension IndexesCommand {
         var lines = result.fileErrors.map { "error: \($0)" }
         for coverage in result.coverage?.results ?? [] {
             lines.append("\(coverage.isServed ? "ok" : "GAP") \(coverage.summary)")
+            if case .missingIndex(let suggested, _) = coverage.verdict {
+                lines.append("  add to \(result.indexFile?.fileName ?? "the index file"): \(suggested.fileEntry)")
+            }
             lines += coverage.warnings.map { "  warning: \($0)" }
         }
         for collection in result.missingExemptions {

@@ -47,6 +47,7 @@ final class CoverageTests: XCTestCase {
         let result = IndexCoverage(indexFile: file).check(query("notifications-unread"))
         let (suggested, closest) = try XCTUnwrap(missing(result))
         XCTAssertEqual(suggested.summary, "notifications [userId ASC, read ASC, createdAt DESC]")
+        XCTAssertEqual(try IndexFile.parse("{\"indexes\": [\(suggested.fileEntry)]}").file.indexes, [suggested])
         XCTAssertEqual(closest, "index #5 (notifications [userId ASC, read ASC, createdAt ASC]) differs: createdAt is ASCENDING, the query needs DESCENDING")
     }
 

@@ -19,7 +19,7 @@ public struct IndexCheckReport: Sendable, Codable, Equatable {
         public var verdict: String
         /// What serves it (`index #1`, `automatic single-field status ASC`).
         public var servedBy: [String]
-        /// The index to add, in the file's format, when one is missing.
+        /// The index to add, as a `firestore.indexes.json` entry, when one is missing.
         public var suggestedIndex: String?
         public var closest: String?
         public var reasons: [String]
@@ -45,7 +45,7 @@ public struct IndexCheckReport: Sendable, Codable, Equatable {
             case .served(let sources): query.servedBy = sources.map(\.description)
             case .missingIndex(let suggested, let closest):
                 query.verdict = "missing_index"
-                query.suggestedIndex = suggested.summary
+                query.suggestedIndex = suggested.fileEntry
                 query.closest = closest
             case .rejected(let reasons):
                 query.verdict = "rejected"
