@@ -75,6 +75,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip"]),
         // Benchmarks/firestore/run.sh drives it beside Google's Python client.
         .executableTarget(name: "firestore-bench", dependencies: ["Firestore"], path: "Benchmarks/firestore/Sources"),
+        // Benchmarks/migrations/compat/run.sh: the compatibility layer next to decoding (under 10%).
+        .executableTarget(name: "compat-bench", dependencies: ["Firestore", "Migrations"], path: "Benchmarks/migrations/compat/Sources"),
 
         .testTarget(name: "FirestoreTests", dependencies: ["Firestore", "FirestoreTesting"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "FirestoreTesting"], resources: [.copy("Vectors")]),
