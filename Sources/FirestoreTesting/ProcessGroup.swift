@@ -12,7 +12,8 @@ import Glibc
 final class ProcessGroup: Sendable {
     let pid: pid_t
     let watchdogPID: pid_t
-    private let watchdogPipe: Int32
+    /// This process's end of the watchdog's socket; closing it (or dying) wakes the watchdog.
+    private let watchdogPipe: LockedBox<Int32?>
 
     init(executable: String, arguments: [String], logFile: String) throws {
         pid = try ProcessGroup.spawn(executable, arguments, stdin: nil, output: logFile)
@@ -21,7 +22,8 @@ final class ProcessGroup: Sendable {
             kill(-pid, SIGKILL)
             throw EmulatorError.launchFailed("socketpair() failed: errno \(errno)")
         }
-        let script = "read _; kill -TERM -- -\(pid) 2>/dev/null; sleep 3; kill -KILL -- -\(pid) 2>/dev/null"
+        // No `--` here: dash (Debian's /bin/sh) rejects it in `kill`, and the group would survive.
+        let script = "read _; kill -TERM -\(pid) 2>/dev/null; sleep 3; kill -KILL -\(pid) 2>/dev/null"
         do {
             watchdogPID = try ProcessGroup.spawn("/bin/sh", ["-c", script], stdin: fds[0], output: "/dev/null")
         } catch {
@@ -29,7 +31,7 @@ final class ProcessGroup: Sendable {
             throw error
         }
         close(fds[0])
-        watchdogPipe = fds[1]
+        watchdogPipe = LockedBox(fds[1])
         ProcessGroup.registerAtExit(pid)
     }
 
@@ -52,9 +54,17 @@ final class ProcessGroup: Sendable {
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
         while kill(-pid, 0) == 0 { usleep(20_000) }
-        close(watchdogPipe)  // the watchdog wakes up, finds nothing to kill, exits
+        closeWatchdogPipe()  // the watchdog wakes up, finds nothing to kill, exits
         _ = waitpid(watchdogPID, &status, 0)
         ProcessGroup.unregisterAtExit(pid)
+    }
+
+    /// What the watchdog sees when this process dies: its socket closes. For the harness's own test.
+    func closeWatchdogPipe() {
+        watchdogPipe.withLock { fd in
+            if let open = fd { close(open) }
+            fd = nil
+        }
     }
 
     static func spawn(_ executable: String, _ arguments: [String], stdin: Int32?, output: String) throws -> pid_t {

@@ -106,6 +106,10 @@ struct ClientQueryTests {
         var limited = 0
         for try await page in client.pages(StructuredQuery(collection: "p").limit(25), pageSize: 10) { limited += page.count }
         #expect(limited == 25)
+        // A select without the ordered field still pages correctly (the cursor needs it).
+        var selected = 0
+        for try await page in client.pages(StructuredQuery(collection: "p").order(by: "n").select(["k"]), pageSize: 10) { selected += page.count }
+        #expect(selected == 125)
     }
 
     @Test func readTimeShowsThePast() async throws {

@@ -1,5 +1,5 @@
 import Foundation
-import FirestoreTesting
+@testable import FirestoreTesting
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -37,5 +37,20 @@ struct EmulatorHarnessTests {
         emulator.stop()
         #expect(kill(-pid, 0) == -1 && errno == ESRCH, "a process of the emulator's group survived stop()")
         await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(from: emulator.baseURL) }
+    }
+
+    @Test func watchdogKillsTheGroupWhenItsOwnerGoesAway() throws {
+        // A launcher whose child outlives it, like the emulator script and its java.
+        let group = try ProcessGroup(executable: "/bin/sh", arguments: ["-c", "sleep 300 & wait"], logFile: "/dev/null")
+        defer { group.stop(grace: 0) }
+        #expect(kill(-group.pid, 0) == 0)
+        group.closeWatchdogPipe()  // as if this test process had crashed
+        let deadline = Date().addingTimeInterval(20)
+        while kill(-group.pid, 0) == 0, Date() < deadline {
+            var status: Int32 = 0
+            _ = waitpid(group.pid, &status, WNOHANG)
+            usleep(50_000)
+        }
+        #expect(kill(-group.pid, 0) == -1, "the watchdog left the process group running")
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// Each page is a `runQuery` with a `limit`; the next page starts after the last document by a
 /// cursor over the full effective order (ending with `__name__`), at the first page's `readTime`,
-/// so documents written meanwhile neither appear nor shift the pages.
+/// so documents written meanwhile neither appear nor shift the pages. With a `select`, the ordered
+/// fields are fetched too (the cursor needs them).
 public struct QueryPages: AsyncSequence, Sendable {
     public typealias Element = [Document]
     let reader: any FirestoreReading
@@ -38,6 +39,11 @@ public struct QueryPages: AsyncSequence, Sendable {
             guard !done else { return nil }
             var query = pages.query
             query.orders = orders
+            if var select = query.select {
+                // The cursor needs the ordered fields' values: fetch them even when not selected.
+                for order in orders where order.field != .documentID && !select.contains(order.field) { select.append(order.field) }
+                query.select = select
+            }
             let size = Swift.min(Swift.max(1, pages.pageSize), remaining ?? Int.max)
             query.limit = size
             if !isFirst {

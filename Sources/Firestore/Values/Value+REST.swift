@@ -56,61 +56,59 @@ extension Value {
         throw FirestoreDecodingError(path: path, reason: "not a double")
     }
 
-    /// Decodes one REST value object.
+    /// Decodes one REST value object. `path` prefixes the location named in an error.
     public init(json: JSON, path: String = "") throws(FirestoreDecodingError) {
+        do { self = try Value.decode(json) } catch { throw error.under(path) }
+    }
+
+    /// The hot path of every read: no location strings are built unless something is wrong.
+    static func decode(_ json: JSON) throws(FirestoreDecodingError) -> Value {
         guard case .object(let members) = json, members.count == 1, let (kind, payload) = members.first else {
-            throw FirestoreDecodingError(path: path, reason: "a value object has exactly one member, e.g. {\"stringValue\": \"x\"}")
+            throw FirestoreDecodingError(path: "", reason: "a value object has exactly one member, e.g. {\"stringValue\": \"x\"}")
         }
         switch kind {
         case "stringValue":
-            guard case .string(let s) = payload else { break }
-            self = .string(s); return
+            if case .string(let s) = payload { return .string(s) }
         case "integerValue":
-            guard let i = payload.int64Value else { break }
-            self = .integer(i); return
+            if let i = payload.int64Value { return .integer(i) }
         case "doubleValue":
-            self = .double(try Value.decodeDouble(payload, at: path + ".doubleValue")); return
+            return .double(try Value.decodeDouble(payload, at: "doubleValue"))
         case "booleanValue":
-            guard case .bool(let b) = payload else { break }
-            self = .boolean(b); return
+            if case .bool(let b) = payload { return .boolean(b) }
         case "nullValue":
-            self = .null; return
+            return .null
         case "timestampValue":
             guard case .string(let text) = payload else { break }
-            do { self = .timestamp(try Timestamp(rfc3339: text)) } catch {
-                throw FirestoreDecodingError(path: path + ".timestampValue", reason: error.description)
+            do { return .timestamp(try Timestamp(rfc3339: text)) } catch {
+                throw FirestoreDecodingError(path: "timestampValue", reason: error.description)
             }
-            return
         case "mapValue":
             guard case .object(let map) = payload else { break }
-            guard let fields = map["fields"] else { self = .map([:]); return }
-            self = .map(try Value.decodeFields(fields, at: path + ".mapValue.fields")); return
+            guard let fields = map["fields"] else { return .map([:]) }
+            do { return .map(try Value.decodeFields(fields)) } catch { throw error.under("mapValue.fields") }
         case "arrayValue":
             guard case .object(let array) = payload else { break }
-            guard let values = array["values"] else { self = .array([]); return }
+            guard let values = array["values"] else { return .array([]) }
             guard case .array(let elements) = values else { break }
             var out: [Value] = []
             out.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
-                out.append(try Value(json: element, path: path + ".arrayValue.values[\(i)]"))
+                do { out.append(try decode(element)) } catch { throw error.under("arrayValue.values[\(i)]") }
             }
-            self = .array(out); return
+            return .array(out)
         case "bytesValue":
-            guard case .string(let text) = payload, let data = Value.decodeBase64(text) else { break }
-            self = .bytes(data); return
+            if case .string(let text) = payload, let data = Value.decodeBase64(text) { return .bytes(data) }
         case "referenceValue":
-            guard case .string(let r) = payload else { break }
-            self = .reference(r); return
+            if case .string(let r) = payload { return .reference(r) }
         case "geoPointValue":
             guard case .object(let point) = payload else { break }
-            self = .geoPoint(
-                latitude: try Value.decodeDouble(point["latitude"], at: path + ".geoPointValue.latitude"),
-                longitude: try Value.decodeDouble(point["longitude"], at: path + ".geoPointValue.longitude"))
-            return
+            return .geoPoint(
+                latitude: try Value.decodeDouble(point["latitude"], at: "geoPointValue.latitude"),
+                longitude: try Value.decodeDouble(point["longitude"], at: "geoPointValue.longitude"))
         default:
-            throw FirestoreDecodingError(path: path, reason: "unsupported value type \"\(kind)\"")
+            throw FirestoreDecodingError(path: "", reason: "unsupported value type \"\(kind)\"")
         }
-        throw FirestoreDecodingError(path: path, reason: "malformed \(kind)")
+        throw FirestoreDecodingError(path: "", reason: "malformed \(kind)")
     }
 
     /// Base64 as Google sends it: standard or URL-safe alphabet, padding optional.
@@ -121,14 +119,22 @@ extension Value {
         return Data(base64Encoded: normalized)
     }
 
-    static func decodeFields(_ json: JSON, at path: String) throws(FirestoreDecodingError) -> [String: Value] {
+    static func decodeFields(_ json: JSON, at path: String = "") throws(FirestoreDecodingError) -> [String: Value] {
         guard case .object(let members) = json else { throw FirestoreDecodingError(path: path, reason: "fields must be an object") }
         var fields: [String: Value] = [:]
         fields.reserveCapacity(members.count)
         for (key, value) in members {
-            fields[key] = try Value(json: value, path: path.isEmpty ? key : path + "." + key)
+            do { fields[key] = try decode(value) } catch { throw error.under(path.isEmpty ? key : path + "." + key) }
         }
         return fields
+    }
+}
+
+extension FirestoreDecodingError {
+    /// The same error, located below `prefix`.
+    func under(_ prefix: String) -> FirestoreDecodingError {
+        guard !prefix.isEmpty else { return self }
+        return FirestoreDecodingError(path: path.isEmpty ? prefix : prefix + "." + path, reason: reason)
     }
 }
 
