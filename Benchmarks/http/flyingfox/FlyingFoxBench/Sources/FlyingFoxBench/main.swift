@@ -25,7 +25,8 @@ enum Home {
         ]
     }
 }
-let server = HTTPServer(address: .loopback(port: port))
+// IPv4 loopback, like the other two servers (FlyingFox's .loopback is ::1).
+let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port))
 await server.appendRoute("GET /healthz") { _ in
     HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("ok\n".utf8))
 }
