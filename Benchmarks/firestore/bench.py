@@ -76,6 +76,11 @@ def rss_mib():
     return -1
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 2)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["write", "read", "stream"])
@@ -93,12 +98,14 @@ def main():
         collection = args.collection or f"bench_{args.mode}_{args.concurrency}"
         seconds = write(client, collection, args.mode, args.concurrency, args.docs, args.batch)
         print(json.dumps({"workload": "write", "mode": args.mode, "concurrency": args.concurrency, "docs": args.docs,
-                          "seconds": round(seconds, 3), "docsPerSecond": int(args.docs / seconds)}))
+                          "seconds": round(seconds, 3), "docsPerSecond": int(args.docs / seconds),
+                          "clientCPUSeconds": cpu_seconds()}))
     elif args.command == "read":
         started = time.monotonic()
         count = sum(len(p) for p in pages(client, args.collection, args.page))
         seconds = time.monotonic() - started
-        print(json.dumps({"workload": "read", "docs": count, "seconds": round(seconds, 3), "docsPerSecond": int(count / seconds)}))
+        print(json.dumps({"workload": "read", "docs": count, "seconds": round(seconds, 3), "docsPerSecond": int(count / seconds),
+                          "clientCPUSeconds": cpu_seconds()}))
     else:
         samples = [{"docs": 0, "rssMiB": round(rss_mib(), 1)}]
         count = 0

@@ -90,13 +90,13 @@ def pick(client, **match):
     for r in rows:
         if r["client"] == client and all(r["result"].get(k) == v for k, v in match.items()):
             return r["result"]
-print(f"{'row':34} {'swift':>12} {'python':>12}")
+print(f"{'row':34} {'swift':>12} {'python':>12}   client CPU s (swift / python)")
 for mode in ("batchWrite", "commit"):
     for c in (1, 4, 8):
         s, p = pick("swift", workload="write", mode=mode, concurrency=c), pick("python", workload="write", mode=mode, concurrency=c)
-        print(f"{f'{mode} docs/s, {c} concurrent':34} {s['docsPerSecond']:>12} {p['docsPerSecond']:>12}")
+        print(f"{f'{mode} docs/s, {c} concurrent':34} {s['docsPerSecond']:>12} {p['docsPerSecond']:>12}   {s.get('clientCPUSeconds')} / {p.get('clientCPUSeconds')}")
 s, p = pick("swift", workload="read"), pick("python", workload="read")
-print(f"{'paged runQuery read docs/s':34} {s['docsPerSecond']:>12} {p['docsPerSecond']:>12}")
+print(f"{'paged runQuery read docs/s':34} {s['docsPerSecond']:>12} {p['docsPerSecond']:>12}   {s.get('clientCPUSeconds')} / {p.get('clientCPUSeconds')}")
 s, p = pick("swift", workload="stream"), pick("python", workload="stream")
 for a, b in zip(s["rssMiB"], p["rssMiB"]):
     print(f"{'RSS MiB after ' + str(a['docs']) + ' docs':34} {a['rssMiB']:>12} {b['rssMiB']:>12}")
