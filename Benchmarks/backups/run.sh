@@ -9,10 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(20000 100000); fi
 scratch=${SCRATCH:-.build-backup}
+config=${CONFIG:-release}   # CONFIG=debug reuses a debug build (slower figures, no long compile)
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 
-swift build -c release --product runbook --scratch-path "$scratch" >&2
-runbook="$scratch/release/runbook"
+swift build -c "$config" --product runbook --scratch-path "$scratch" >&2
+runbook="$scratch/$config/runbook"
 
 sdk_root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || echo /usr/lib/google-cloud-sdk)
 emulator="$sdk_root/platform/cloud-firestore-emulator/cloud_firestore_emulator"
@@ -40,7 +41,7 @@ measure() {
   printf '%-8s %8s %9.1f %10.0f %9.1f\n' "$label" "$n" "$seconds" "$(echo "$n / $seconds" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
 }
 
-echo "emulator 127.0.0.1:$port, runbook $(git rev-parse --short HEAD) release build, $(nproc) cores"
+echo "emulator 127.0.0.1:$port, runbook $(git rev-parse --short HEAD) $config build, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 printf '%-8s %8s %9s %10s %9s\n' step docs seconds docs/s "RSS MiB"
 for n in "${sizes[@]}"; do
   python3 Benchmarks/backups/seed.py "127.0.0.1:$port" "bench-src-$n" "$n"
