@@ -61,14 +61,14 @@ public struct ConversationNormalizer: DocumentNormalizer {
             builder.anomalies += missing
             return
         }
-        builder.set("participantIds", FieldRules.stringArray(FieldRules.sortedUnique(ids)))
+        builder.set(FieldPaths.participantIds, FieldRules.stringArray(FieldRules.sortedUnique(ids)))
     }
 
     private func updatedAt(_ builder: inout NormalizationBuilder) {
         if let current = builder.stored["updatedAt"], !current.isNull { return }
         for source in ["lastMessageAt", "createdAt"] {
             if let instant = FieldRules.instant(builder.stored[source]) {
-                builder.set("updatedAt", .timestamp(instant))
+                builder.set(FieldPaths.updatedAt, .timestamp(instant))
                 return
             }
         }

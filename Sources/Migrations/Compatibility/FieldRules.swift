@@ -49,8 +49,8 @@ enum FieldRules {
             break
         case .string(let text)?:
             if let timestamp = ISO8601.parse(text) {
-                builder.set("createdAt", .timestamp(timestamp))
-                builder.set("createdAtLegacy", .string(text))
+                builder.set(FieldPaths.createdAt, .timestamp(timestamp))
+                builder.set(FieldPaths.createdAtLegacy, .string(text))
             } else {
                 builder.anomaly(
                     "createdAtUnparseable", "createdAt",
@@ -108,9 +108,26 @@ enum FieldRules {
         return .names(uniqued(names), heldObjects: heldObjects)
     }
 
+    /// True for an array of distinct strings: a skills field that is already v2.
+    static func isFlatNames(_ value: Value) -> Bool {
+        guard case .array(let elements) = value else { return false }
+        for (index, element) in elements.enumerated() {
+            guard case .string(let name) = element else { return false }
+            for earlier in elements[..<index] where earlier.stringValue?.utf8.elementsEqual(name.utf8) == true { return false }
+        }
+        return true
+    }
+
     /// Removes exact duplicates (UTF-8 bytes, not Unicode canonical equivalence), keeping the first.
     static func uniqued(_ strings: [String]) -> [String] {
         guard strings.count > 1 else { return strings }
+        if strings.count <= 32 {
+            // Skill and participant lists are short: a scan beats hashing byte arrays.
+            var kept: [String] = []
+            kept.reserveCapacity(strings.count)
+            for s in strings where !kept.contains(where: { $0.utf8.elementsEqual(s.utf8) }) { kept.append(s) }
+            return kept
+        }
         var seen: Set<[UInt8]> = []
         return strings.filter { seen.insert(Array($0.utf8)).inserted }
     }
@@ -121,4 +138,19 @@ enum FieldRules {
     }
 
     static func stringArray(_ strings: [String]) -> Value { .array(strings.map(Value.string)) }
+}
+
+/// Paths the rules write, built once (a string literal would be parsed on every use).
+enum FieldPaths {
+    static let createdAt = FieldPath(["createdAt"])
+    static let createdAtLegacy = FieldPath(["createdAtLegacy"])
+    static let participants = FieldPath(["participants"])
+    static let participantsCreator = FieldPath(["participants", "creator"])
+    static let participantsParticipant = FieldPath(["participants", "participant"])
+    static let participantIds = FieldPath(["participantIds"])
+    static let updatedAt = FieldPath(["updatedAt"])
+    static let read = FieldPath(["read"])
+    static let schemaVersion = FieldPath(["schemaVersion"])
+    static let migrationId = FieldPath(["migrationId"])
+    static let migratedAt = FieldPath(["migratedAt"])
 }

@@ -42,9 +42,20 @@ public struct NormalizationReport: Sendable, Hashable {
 }
 
 /// The result of ``DocumentNormalizer/normalize(_:)``: SCHEMA.md's `(model, report)`.
+///
+/// The read model is assembled when asked for: the migration's `up` and the validator need only
+/// the report, and skipping the copy of every field keeps them cheap next to decoding.
 public struct Normalized: Sendable, Hashable {
-    public var model: ReadModel
+    /// The stored fields as given.
+    public var stored: [String: Value]
     public var report: NormalizationReport
+    /// ``ReadModel/schemaVersion``.
+    public var schemaVersion: Int
+
+    public var model: ReadModel {
+        let fields = report.updates.isEmpty ? stored : DocumentChange(updates: report.updates).applied(to: stored, serverTime: .null)
+        return ReadModel(fields: fields, schemaVersion: schemaVersion, compatibilityLayerUsed: !report.updates.isEmpty)
+    }
 }
 
 /// SCHEMA.md's compatibility layer for one collection: a pure function from any stored version
@@ -62,29 +73,25 @@ extension DocumentNormalizer {
     public func normalize(_ document: Document) -> Normalized { normalize(document.fields) }
 }
 
-/// Accumulates one normalization: the updates a rule derives, applied to the read model as it goes.
+/// Accumulates one normalization: the updates the rules derive from the stored fields.
 struct NormalizationBuilder {
     let stored: [String: Value]
-    var fields: [String: Value]
     var updates: [FieldUpdate] = []
     var anomalies: [Anomaly] = []
 
     init(_ stored: [String: Value]) {
         self.stored = stored
-        self.fields = stored
     }
 
     /// Records `value` at `path` unless the stored document already holds exactly that value.
     mutating func set(_ path: FieldPath, _ value: Value) {
         if let current = valueAt(path, in: stored), current.isIdentical(to: value) { return }
         updates.append(FieldUpdate(path: path, newValue: value))
-        DocumentChange.set(value, at: path.segments[...], in: &fields)
     }
 
     mutating func remove(_ path: FieldPath) {
         guard valueAt(path, in: stored) != nil else { return }
         updates.append(FieldUpdate(path: path, newValue: nil))
-        DocumentChange.remove(path.segments[...], in: &fields)
     }
 
     mutating func anomaly(_ code: String, _ field: String, _ reason: String) {
@@ -92,16 +99,21 @@ struct NormalizationBuilder {
     }
 
     func valueAt(_ path: FieldPath, in fields: [String: Value]) -> Value? {
-        guard let first = path.segments.first, let top = fields[first] else { return nil }
-        return path.segments.count == 1 ? top : top[FieldPath(Array(path.segments.dropFirst()))]
+        var current: [String: Value] = fields
+        for (index, segment) in path.segments.enumerated() {
+            guard let value = current[segment] else { return nil }
+            if index == path.segments.count - 1 { return value }
+            guard case .map(let inner) = value else { return nil }
+            current = inner
+        }
+        return nil
     }
 
     func finish(schemaVersion: SchemaVersionReading, inferredVersion: Int) -> Normalized {
         var anomalies = self.anomalies
         if let problem = schemaVersion.anomaly { anomalies.append(problem) }
         let version = schemaVersion.rawInteger.map { Int($0) } ?? inferredVersion
-        let model = ReadModel(fields: fields, schemaVersion: version, compatibilityLayerUsed: !updates.isEmpty)
         let report = NormalizationReport(updates: updates, anomalies: anomalies, storedSchemaVersion: schemaVersion.stored)
-        return Normalized(model: model, report: report)
+        return Normalized(stored: stored, report: report, schemaVersion: version)
     }
 }

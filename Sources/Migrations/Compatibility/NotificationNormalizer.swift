@@ -20,7 +20,7 @@ public struct NotificationNormalizer: DocumentNormalizer {
             builder.anomaly("userIdMissing", "userId", "userId is \(what), expected the recipient's id string; set it by hand")
         }
         switch fields["read"] {
-        case nil, .null?: builder.set("read", .boolean(false))
+        case nil, .null?: builder.set(FieldPaths.read, .boolean(false))
         case .boolean?: break
         case let other?:
             builder.anomaly(

@@ -32,6 +32,7 @@ public struct TradeNormalizer: DocumentNormalizer {
             builder.set(FieldPath([new]), .array([]))
             return
         }
+        if source.field == new, FieldRules.isFlatNames(source.value) { return }  // already v2: nothing to derive
         switch FieldRules.flattenSkills(source.value, field: source.field) {
         case .anomaly(let anomaly):
             builder.anomalies.append(anomaly)
@@ -87,17 +88,17 @@ public struct TradeNormalizer: DocumentNormalizer {
         guard let map else {
             var value: [String: Value] = ["creator": .string(creator)]
             if let participantID { value["participant"] = .string(participantID) }
-            builder.set("participants", .map(value))
+            builder.set(FieldPaths.participants, .map(value))
             return
         }
-        builder.set(FieldPath(["participants", "creator"]), .string(creator))
+        builder.set(FieldPaths.participantsCreator, .string(creator))
         switch map["participant"] {
         case .string?: break
         case nil, .null?:
             if let participantID {
-                builder.set(FieldPath(["participants", "participant"]), .string(participantID))
+                builder.set(FieldPaths.participantsParticipant, .string(participantID))
             } else {
-                builder.remove(FieldPath(["participants", "participant"]))  // v2 omits it, never null
+                builder.remove(FieldPaths.participantsParticipant)  // v2 omits it, never null
             }
         case let other?:
             builder.anomaly(

@@ -34,7 +34,7 @@ extension Migration {
                 let report = normalizer.normalize(document.fields).report
                 if !report.anomalies.isEmpty { return .anomaly(report.anomalies) }
                 var pending = report.updates.map(\.path)
-                if report.storedSchemaVersion != targetVersion { pending.append("schemaVersion") }
+                if report.storedSchemaVersion != targetVersion { pending.append(FieldPaths.schemaVersion) }
                 return pending.isEmpty ? .valid : .notMigrated(pending: pending)
             }
         )
@@ -46,11 +46,11 @@ extension Migration {
         if report.updates.isEmpty && report.storedSchemaVersion == targetVersion { return .skipped }
         var updates = report.updates
         if report.storedSchemaVersion != targetVersion {
-            updates.append(FieldUpdate(path: "schemaVersion", newValue: .integer(targetVersion)))
+            updates.append(FieldUpdate(path: FieldPaths.schemaVersion, newValue: .integer(targetVersion)))
         }
         if !(stored["migrationId"]?.isIdentical(to: .string(id)) ?? false) {
-            updates.append(FieldUpdate(path: "migrationId", newValue: .string(id)))
+            updates.append(FieldUpdate(path: FieldPaths.migrationId, newValue: .string(id)))
         }
-        return .migrate(DocumentChange(updates: updates, serverTimestamps: ["migratedAt"]))
+        return .migrate(DocumentChange(updates: updates, serverTimestamps: [FieldPaths.migratedAt]))
     }
 }
