@@ -2,6 +2,9 @@ import Foundation
 @testable import Firestore
 import FirestoreTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct TransportErrorTests {
     func client(_ server: MisbehavingServer, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, initialBackoff: 0.01, maxBackoff: 0.05), timeout: TimeInterval = 120) -> FirestoreClient {
@@ -59,11 +62,18 @@ import Testing
     }
 
     @Test func refusedConnectionIsUnavailable() async throws {
-        let server = try MisbehavingServer(.silent)
-        let port = server.port
-        server.stop()
+        // A port that was just bound and closed: nothing listens there.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        close(fd)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let client = FirestoreClient(projectID: "p", endpoint: URL(string: "http://127.0.0.1:\(port)")!, auth: nil,
-                                     retry: RetryPolicy(maxAttempts: 2, initialBackoff: 0.01), timeout: 5)
+                                     retry: RetryPolicy(maxAttempts: 2, initialBackoff: 0.01), timeout: 60)
         let error = try #require(await failure { _ = try await client.get("a/b") })
         #expect(error.code == .unavailable && error.message.contains("connect"), "\(error)")
     }
