@@ -121,7 +121,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func timestamp() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        // Fractional seconds, so a watcher (and the SSE benchmark) can measure delivery latency.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
     }
 
     static func tlsFactory(certificate: String, key: String) throws -> any ConnectionSecurityFactory {

@@ -46,6 +46,13 @@ extension EventLoop {
                         result = try security.receive(Array(bytes))
                     } catch {
                         logger.debug("TLS error from \(connection.remote): \(error)")
+                        // Tell the client why (protocol_version, handshake_failure) before closing:
+                        // an alert is a few bytes, so one best-effort send is enough.
+                        if let failure = error as? TLSHandshakeFailure, !failure.alert.isEmpty {
+                            _ = failure.alert.withUnsafeBytes {
+                                Glibc.send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                            }
+                        }
                         closeNow(connection)
                         return
                     }
