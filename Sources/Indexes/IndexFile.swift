@@ -26,6 +26,9 @@ public enum IndexFieldMode: Sendable, Hashable {
     case arrayContains
     /// A flat vector index of this many dimensions (vector search).
     case vector(dimension: Int)
+    /// A field kind the Admin API reported that this tool does not know (its JSON, as sent). The
+    /// file never holds one: it only describes a deployed index, which then diffs as extra.
+    case unrecognised(String)
 
     /// The name the file and the Admin API use (`ASCENDING`, `CONTAINS`, `VECTOR(256)`).
     public var label: String {
@@ -34,6 +37,7 @@ public enum IndexFieldMode: Sendable, Hashable {
         case .descending: "DESCENDING"
         case .arrayContains: "CONTAINS"
         case .vector(let dimension): "VECTOR(\(dimension))"
+        case .unrecognised(let json): "UNRECOGNISED \(json)"
         }
     }
 
@@ -42,7 +46,7 @@ public enum IndexFieldMode: Sendable, Hashable {
         switch self {
         case .ascending: .ascending
         case .descending: .descending
-        case .arrayContains, .vector: nil
+        case .arrayContains, .vector, .unrecognised: nil
         }
     }
 }
@@ -174,6 +178,7 @@ extension CompositeIndex {
             case .descending: "\"order\": \"DESCENDING\""
             case .arrayContains: "\"arrayConfig\": \"CONTAINS\""
             case .vector(let dimension): "\"vectorConfig\": {\"dimension\": \(dimension), \"flat\": {}}"
+            case .unrecognised(let json): "\"unrecognised\": \(json)"
             }
             return "{\"fieldPath\": \(quoted(field.fieldPath)), \(mode)}"
         }

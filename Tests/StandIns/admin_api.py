@@ -29,8 +29,13 @@ Control (plus the common ones in standin_common.py):
   POST /control/index-state {"name": "projects/.../indexes/ID", "state": "NEEDS_REPAIR"}
   POST /control/database {"name": "projects/p/databases/d", "pointInTimeRecovery": true,
                           "missing": false}
+  POST /control/seed-index {"parent": "projects/p/databases/d/collectionGroups/g",
+                            "index": {Index without name}}  -> {"name": ...}; stored exactly as
+                            given and READY (an index deployed by other means, e.g. with a field
+                            kind a client does not know yet)
   GET  /control/state -> {"indexes": [...], "operations": [...]}
 """
+import json
 import re
 import secrets
 import time
@@ -47,7 +52,8 @@ def rfc3339(seconds):
 
 
 def index_key(index):
-    return (index["queryScope"], tuple(tuple(sorted(f.items())) for f in index["fields"]))
+    fields = tuple(json.dumps(f, sort_keys=True) for f in index["fields"])
+    return (index["queryScope"], index.get("apiScope", "ANY_API"), fields)
 
 
 class AdminStandIn(StandIn):
@@ -84,6 +90,11 @@ class AdminStandIn(StandIn):
             if path == "/control/database" and method == "POST":
                 self.databases.setdefault(body["name"], {}).update(body)
                 return {"ok": True}
+            if path == "/control/seed-index" and method == "POST":
+                name = f"{body['parent']}/indexes/CICAs{secrets.token_hex(5)}"
+                self.indexes[name] = {"index": {"name": name, **body["index"]}, "created": time.time(), "build": 0,
+                                      "outcome": "READY"}
+                return {"name": name}
             if path == "/control/state":
                 return {"indexes": [self.index_view(n) for n in self.indexes],
                         "operations": [self.operation_view(n) for n in self.operations]}
@@ -222,18 +233,24 @@ class AdminStandIn(StandIn):
         for field in fields:
             if not field.get("fieldPath") or sum(k in field for k in ("order", "arrayConfig", "vectorConfig")) != 1:
                 raise HTTPFailure(400, "INVALID_ARGUMENT", f"invalid index field {field}")
+            vector = field.get("vectorConfig")
+            if vector is not None and not (isinstance(vector, dict) and isinstance(vector.get("dimension"), int)
+                                           and vector["dimension"] > 0 and vector.get("flat") == {}):
+                raise HTTPFailure(400, "INVALID_ARGUMENT", f"vectorConfig needs a positive dimension and flat: {{}}, got {vector}")
         fields = [dict(f) for f in fields]
         if fields[-1]["fieldPath"] != "__name__":
             last_order = next((f["order"] for f in reversed(fields) if "order" in f), "ASCENDING")
             fields.append({"fieldPath": "__name__", "order": last_order})
         index = {"queryScope": payload.get("queryScope", "COLLECTION"), "fields": fields}
+        if payload.get("apiScope"):
+            index["apiScope"] = payload["apiScope"]
         for existing in self.indexes.values():
             if existing["index"]["name"].startswith(parent + "/") and index_key(existing["index"]) == index_key(index):
                 raise HTTPFailure(409, "ALREADY_EXISTS", "index already exists")
         name = f"{parent}/indexes/CICAg{secrets.token_hex(5)}"
         index = {"name": name, **index}
-        if payload.get("apiScope"):
-            index["apiScope"] = payload["apiScope"]
+        if payload.get("density"):
+            index["density"] = payload["density"]
         failing = self.fail_next_builds > 0
         if failing:
             self.fail_next_builds -= 1

@@ -1,10 +1,10 @@
 import Foundation
 
-/// A composite index as the Admin API describes it (`google.firestore.admin.v1.Index`).
+/// A composite or vector index as the Admin API describes it (`google.firestore.admin.v1.Index`).
 ///
 /// The index engineer compares these with `firestore.indexes.json`; note that Firestore appends
 /// an implicit `__name__` field (in the last field's direction) to every index it creates, and
-/// `definitionFields` drops it for comparison.
+/// `definitionFields` drops it for comparison. The JSON forms live in `AdminIndex+JSON.swift`.
 public struct AdminIndex: Sendable, Hashable, CustomStringConvertible {
     public enum QueryScope: String, Sendable, Hashable {
         case collection = "COLLECTION"
@@ -19,9 +19,28 @@ public struct AdminIndex: Sendable, Hashable, CustomStringConvertible {
         case unspecified = "STATE_UNSPECIFIED"
     }
 
+    /// Which API may use the index. A string wrapper, not a closed enum, so a scope Google adds
+    /// later still decodes (and compares) instead of failing the whole listing.
+    public struct APIScope: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The default: the Firestore APIs (what an absent `apiScope` means).
+        public static let anyAPI = APIScope(rawValue: "ANY_API")
+        public static let datastoreModeAPI = APIScope(rawValue: "DATASTORE_MODE_API")
+        public static let mongoDBCompatibleAPI = APIScope(rawValue: "MONGODB_COMPATIBLE_API")
+
+        public var description: String { rawValue }
+    }
+
     public struct Field: Sendable, Hashable, CustomStringConvertible {
         public enum Mode: Sendable, Hashable {
             case ascending, descending, arrayContains
+            /// A flat (brute-force) vector index over vectors of this many dimensions.
+            case vector(dimension: Int)
+            /// A field kind this client does not know, kept as the API sent it (the whole field
+            /// object), so a new Firestore index type shows up in a diff instead of breaking it.
+            case unknown(JSON)
         }
 
         public var fieldPath: String
@@ -37,6 +56,8 @@ public struct AdminIndex: Sendable, Hashable, CustomStringConvertible {
             case .ascending: "\(fieldPath) ASC"
             case .descending: "\(fieldPath) DESC"
             case .arrayContains: "\(fieldPath) CONTAINS"
+            case .vector(let dimension): "\(fieldPath) VECTOR(\(dimension))"
+            case .unknown(let json): "\(fieldPath) UNKNOWN \(json.text)"
             }
         }
     }
@@ -45,14 +66,23 @@ public struct AdminIndex: Sendable, Hashable, CustomStringConvertible {
     public var name: String?
     public var collectionGroup: String
     public var queryScope: QueryScope
+    /// `.anyAPI` when the API omits it.
+    public var apiScope: APIScope
     public var fields: [Field]
+    /// `SPARSE_ALL`, `SPARSE_ANY` or `DENSE`; nil when absent (the database's default applies).
+    public var density: String?
     /// `nil` for an index not read from the API.
     public var state: State?
 
-    public init(collectionGroup: String, queryScope: QueryScope = .collection, fields: [Field], name: String? = nil, state: State? = nil) {
+    public init(
+        collectionGroup: String, queryScope: QueryScope = .collection, apiScope: APIScope = .anyAPI, fields: [Field],
+        density: String? = nil, name: String? = nil, state: State? = nil
+    ) {
         self.collectionGroup = collectionGroup
         self.queryScope = queryScope
+        self.apiScope = apiScope
         self.fields = fields
+        self.density = density
         self.name = name
         self.state = state
     }
@@ -66,47 +96,15 @@ public struct AdminIndex: Sendable, Hashable, CustomStringConvertible {
         return Array(fields.dropLast())
     }
 
+    /// Whether some field is of a kind this client does not know.
+    public var hasUnknownFields: Bool {
+        fields.contains { if case .unknown = $0.mode { true } else { false } }
+    }
+
     public var description: String {
         "\(collectionGroup) [\(definitionFields.map(\.description).joined(separator: ", "))] \(queryScope.rawValue)"
+            + (apiScope == .anyAPI ? "" : " \(apiScope.rawValue)")
             + (state.map { " \($0.rawValue)" } ?? "")
-    }
-
-    /// The request body for `indexes.create`.
-    public var requestJSON: JSON {
-        .object([
-            "queryScope": .string(queryScope.rawValue),
-            "fields": .array(fields.map { field in
-                switch field.mode {
-                case .ascending: .object(["fieldPath": .string(field.fieldPath), "order": .string("ASCENDING")])
-                case .descending: .object(["fieldPath": .string(field.fieldPath), "order": .string("DESCENDING")])
-                case .arrayContains: .object(["fieldPath": .string(field.fieldPath), "arrayConfig": .string("CONTAINS")])
-                }
-            }),
-        ])
-    }
-
-    /// Decodes an Index resource; `nil` fields the API omits are tolerated, unknown modes are not.
-    public init(json: JSON) throws(AdminDecodingError) {
-        guard let name = json["name"]?.stringValue else { throw AdminDecodingError("Index without a name") }
-        let segments = name.split(separator: "/")
-        guard let groupIndex = segments.firstIndex(of: "collectionGroups"), groupIndex + 1 < segments.count else {
-            throw AdminDecodingError("Index name \(name) has no collectionGroups segment")
-        }
-        var fields: [Field] = []
-        for entry in json["fields"]?.arrayValue ?? [] {
-            guard let path = entry["fieldPath"]?.stringValue else { throw AdminDecodingError("index field without fieldPath in \(name)") }
-            switch (entry["order"]?.stringValue, entry["arrayConfig"]?.stringValue) {
-            case ("ASCENDING", _): fields.append(Field(path, .ascending))
-            case ("DESCENDING", _): fields.append(Field(path, .descending))
-            case (_, "CONTAINS"): fields.append(Field(path, .arrayContains))
-            default: throw AdminDecodingError("index field \(path) in \(name) has no order or arrayConfig we know")
-            }
-        }
-        let scopeText = json["queryScope"]?.stringValue ?? "COLLECTION"
-        guard let scope = QueryScope(rawValue: scopeText) else { throw AdminDecodingError("unknown queryScope \(scopeText)") }
-        self.init(
-            collectionGroup: String(segments[groupIndex + 1]), queryScope: scope, fields: fields, name: name,
-            state: json["state"]?.stringValue.map { State(rawValue: $0) ?? .unspecified })
     }
 }
 

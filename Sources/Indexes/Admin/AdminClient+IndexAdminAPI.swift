@@ -31,38 +31,42 @@ extension AdminClient: IndexAdminAPI {
 }
 
 extension CompositeIndex {
-    /// An index read back from the Admin API.
+    /// An index read back from the Admin API. A field kind the API reports and this tool does not
+    /// know becomes `.unrecognised`, so the index diffs as extra instead of failing the listing.
     public init(adminIndex index: AdminIndex) {
         let scope: QueryScope = index.queryScope == .collectionGroup ? .collectionGroup : .collection
-        self.init(collectionGroup: index.collectionGroup, queryScope: scope, fields: index.fields.map { field in
-            switch field.mode {
-            case .ascending: IndexField(field.fieldPath, .ascending)
-            case .descending: IndexField(field.fieldPath, .descending)
-            case .arrayContains: IndexField(field.fieldPath, .arrayContains)
-            }
-        })
+        self.init(
+            collectionGroup: index.collectionGroup, queryScope: scope,
+            fields: index.fields.map { field in
+                switch field.mode {
+                case .ascending: IndexField(field.fieldPath, .ascending)
+                case .descending: IndexField(field.fieldPath, .descending)
+                case .arrayContains: IndexField(field.fieldPath, .arrayContains)
+                case .vector(let dimension): IndexField(field.fieldPath, .vector(dimension: dimension))
+                case .unknown(let json): IndexField(field.fieldPath, .unrecognised(json.text))
+                }
+            },
+            apiScope: index.apiScope == .anyAPI ? nil : index.apiScope.rawValue, density: index.density)
     }
 
-    /// The Admin API request for this index.
+    /// The Admin API request for this index (vector fields and `apiScope` / `density` included).
     ///
-    /// - Throws: `INVALID_ARGUMENT` for a vector field or a non-default `apiScope`, which the
-    ///   Admin client does not send yet; deploy those with `firebase deploy --only firestore:indexes`.
+    /// - Throws: `INVALID_ARGUMENT` for an `.unrecognised` field, which only a deployed index has.
     public func adminIndex(target: String) throws(FirestoreError) -> AdminIndex {
-        if let apiScope, apiScope != "ANY_API" {
-            throw FirestoreError(code: .invalidArgument, message: "\(summary): apiScope \(apiScope) is not supported by this tool; deploy it with the Firebase CLI",
-                                 operation: "create index", target: target)
-        }
         var fields: [AdminIndex.Field] = []
         for field in self.fields {
             switch field.mode {
             case .ascending: fields.append(AdminIndex.Field(field.fieldPath, .ascending))
             case .descending: fields.append(AdminIndex.Field(field.fieldPath, .descending))
             case .arrayContains: fields.append(AdminIndex.Field(field.fieldPath, .arrayContains))
-            case .vector:
-                throw FirestoreError(code: .invalidArgument, message: "\(summary): vector indexes are not supported by this tool; deploy them with the Firebase CLI",
+            case .vector(let dimension): fields.append(AdminIndex.Field(field.fieldPath, .vector(dimension: dimension)))
+            case .unrecognised:
+                throw FirestoreError(code: .invalidArgument, message: "\(summary): a field of a kind this tool does not know cannot be created; remove it or use the Firebase CLI",
                                      operation: "create index", target: target)
             }
         }
-        return AdminIndex(collectionGroup: collectionGroup, queryScope: queryScope == .collectionGroup ? .collectionGroup : .collection, fields: fields)
+        return AdminIndex(
+            collectionGroup: collectionGroup, queryScope: queryScope == .collectionGroup ? .collectionGroup : .collection,
+            apiScope: AdminIndex.APIScope(rawValue: apiScope ?? "ANY_API"), fields: fields, density: density)
     }
 }

@@ -19,17 +19,25 @@ public struct IndexDiff: Sendable {
         public var fileOffset: Int?
         public var deployed: DeployedIndex?
         public var status: Status
+        /// Why an entry has its status when the status alone does not say:
+        /// `unrecognised field kind` for a deployed index this tool cannot read fully.
+        public var note: String?
+
+        /// `extra (unrecognised field kind)`, or the bare status.
+        public var label: String { status.rawValue + (note.map { " (\($0))" } ?? "") }
     }
 
     public var entries: [Entry]
 
-    /// Matches file entries to deployed indexes by definition (same group, scope, fields, modes),
-    /// ignoring the trailing `__name__` the API adds.
+    /// Matches file entries to deployed indexes by definition (same group, query scope, API scope,
+    /// fields, modes, vector dimensions), ignoring the trailing `__name__` the API adds. Density is
+    /// compared only when the file sets it (absent means the database's default). A deployed index
+    /// with a field kind this tool does not know never matches, and is extra with a note.
     public init(file: IndexFile, deployed: [DeployedIndex]) {
         var remaining = deployed
         var entries: [Entry] = []
         for (offset, index) in file.indexes.enumerated() {
-            if let at = remaining.firstIndex(where: { $0.index.definitionKey == index.definitionKey }) {
+            if let at = remaining.firstIndex(where: { Self.matches(index, $0.index) }) {
                 let match = remaining.remove(at: at)
                 let status: Status = switch match.state {
                 case .ready: .ready
@@ -41,8 +49,16 @@ public struct IndexDiff: Sendable {
                 entries.append(Entry(index: index, fileOffset: offset, deployed: nil, status: .missing))
             }
         }
-        entries += remaining.map { Entry(index: $0.index, fileOffset: nil, deployed: $0, status: .extra) }
+        entries += remaining.map {
+            Entry(index: $0.index, fileOffset: nil, deployed: $0, status: .extra,
+                  note: $0.index.hasUnrecognisedFields ? "unrecognised field kind" : nil)
+        }
         self.entries = entries
+    }
+
+    static func matches(_ file: CompositeIndex, _ deployed: CompositeIndex) -> Bool {
+        !deployed.hasUnrecognisedFields && file.definitionKey == deployed.definitionKey
+            && (file.density == nil || file.density == deployed.density)
     }
 
     public func entries(_ status: Status) -> [Entry] { entries.filter { $0.status == status } }
@@ -54,5 +70,12 @@ public struct IndexDiff: Sendable {
     public var counts: String {
         let order: [Status] = [.ready, .building, .missing, .needsRepair, .extra]
         return order.map { "\(entries($0).count) \($0 == .needsRepair ? "needs repair" : $0.rawValue)" }.joined(separator: ", ")
+    }
+}
+
+extension CompositeIndex {
+    /// Whether a deployed index has a field of a kind this tool does not know.
+    public var hasUnrecognisedFields: Bool {
+        fields.contains { if case .unrecognised = $0.mode { true } else { false } }
     }
 }

@@ -68,6 +68,8 @@ public struct IndexDiffReport: Sendable, Codable, Equatable {
         public var index: String
         public var status: IndexDiff.Status
         public var name: String?
+        /// `unrecognised field kind` for an extra index this tool cannot read fully.
+        public var note: String?
     }
 
     public var environment: String
@@ -81,7 +83,7 @@ public struct IndexDiffReport: Sendable, Codable, Equatable {
         self.environment = environment
         self.database = database
         applicable = diff != nil
-        entries = diff?.entries.map { Entry(index: $0.index.summary, status: $0.status, name: $0.deployed?.name) } ?? []
+        entries = diff?.entries.map { Entry(index: $0.index.summary, status: $0.status, name: $0.deployed?.name, note: $0.note) } ?? []
         counts = diff?.counts ?? "not applicable: the emulator has no index API"
     }
 }
