@@ -71,7 +71,7 @@ struct IndexesCommand: AsyncParsableCommand {
             let output = IndexDiffReport(environment: stage.name, database: stage.database, diff: diff)
             if target.json { IndexesCommand.printJSON(output) } else {
                 print("\(stage.name) (\(pipeline.admin.databaseName)): \(diff.counts)")
-                output.entries.forEach { print("  \($0.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.index)") }
+                output.entries.forEach { print("  \($0.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.index)\($0.note.map { " (\($0))" } ?? "")") }
             }
             let inSync = diff.entries.allSatisfy { $0.status == .ready || $0.status == .extra }
             if !inSync { throw ExitCodes.operationFailed }
