@@ -53,7 +53,7 @@ public final class FirestoreClient: FirestoreReading {
         timeout: TimeInterval = 60, maxConnections: Int = 32
     ) -> FirestoreClient {
         FirestoreClient(
-            projectID: projectID, databaseID: databaseID, endpoint: URL(string: "http://\(host)")!, auth: EmulatorOwner(),
+            projectID: projectID, databaseID: databaseID, endpoint: URL(string: "http://\(host)")!, auth: EmulatorTokenProvider(),
             retry: retry, timeout: timeout, maxConnections: maxConnections, isEmulator: true)
     }
 
@@ -84,9 +84,4 @@ public final class FirestoreClient: FirestoreReading {
     static func timestamp(_ json: JSON?) -> Timestamp? {
         json?.stringValue.flatMap { try? Timestamp(rfc3339: $0) }
     }
-}
-
-/// `Bearer owner`: what the emulator expects from an administrator.
-struct EmulatorOwner: AccessTokenProvider {
-    func authorizationHeader() async throws -> String { "Bearer owner" }
 }
