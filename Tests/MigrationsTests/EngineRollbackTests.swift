@@ -78,6 +78,10 @@ final class EngineRollbackTests: XCTestCase {
         let checkpoint = try XCTUnwrap(engine.journal.checkpoint(runID: aborted.id, scope: "\(TradeYaV2.trades.id)/trades"))
         let counts = try engine.journal.entryCounts(runID: aborted.id)
         XCTAssertEqual(counts[.pending] ?? 0, 0)
+        // The requests in flight at the abort landed and were journaled with their updateTimes.
+        let applied = try engine.journal.entries(runID: aborted.id, limit: 10_000, states: [.applied])
+        XCTAssertGreaterThan(applied.count, 0)
+        XCTAssertTrue(applied.allSatisfy { $0.entry.writtenUpdateTime?.isEmpty == false })
         let afterCheckpoint = try await EngineFixtures.snapshot(client, ["trades"]).filter { $0.key > checkpoint }
         XCTAssertTrue(afterCheckpoint.values.allSatisfy { $0.fields["schemaVersion"] == nil })
 
@@ -92,6 +96,60 @@ final class EngineRollbackTests: XCTestCase {
         XCTAssertEqual(report.counts.migrated, 480)
         let validation = try await engine.validate(plan)
         XCTAssertTrue(validation.passed, "\(validation.problems.prefix(3))")
+    }
+
+    /// An abort while a page's requests are in flight: they land and are journaled with their
+    /// updateTimes, the writes not yet sent are not, and the resumed run finishes the page with
+    /// exact counts.
+    func testAnAbortInTheMiddleOfAPageJournalsWhatLandedAndResumesExactly() async throws {
+        let client = try await FirestoreEmulator.shared().newClient("midpage")
+        try await EngineFixtures.seed(client, trades: 400, others: 0)
+        let plan = try TradeYaV2.plan().only(TradeYaV2.trades.id)
+        // One page of 400 documents (320 to migrate), 20 writes a request, paced at 400 writes/s:
+        // the page takes most of a second, and the abort comes once the first request is journaled.
+        let engine = try EngineFixtures.engine(client) {
+            $0.pageSize = 400
+            $0.writesPerRequest = 20
+            $0.requestsInFlight = 2
+        }
+        let control = RunControl(rateLimit: .fixed(opsPerSecond: 400))
+        let journal = engine.journal
+        let aborter = Task {
+            while true {
+                if let run = try journal.latestRun(environment: "dev", kind: .execute),
+                   (try journal.entryCounts(runID: run.id)[.applied] ?? 0) > 0 { break }
+                try await Task.sleep(nanoseconds: 5_000_000)
+            }
+            await control.abort()
+        }
+        do {
+            _ = try await engine.execute(plan, who: "ana", control: control)
+            XCTFail("the abort did not stop the run")
+        } catch is MigrationAborted {}
+        _ = try await aborter.value
+        let aborted = try XCTUnwrap(engine.journal.latestRun(environment: "dev", kind: .execute))
+        XCTAssertEqual(aborted.status, .aborted)
+        XCTAssertNil(try engine.journal.checkpoint(runID: aborted.id, scope: "\(TradeYaV2.trades.id)/trades"), "the unfinished page moved the checkpoint")
+        let counts = try engine.journal.entryCounts(runID: aborted.id)
+        XCTAssertEqual(counts[.pending] ?? 0, 0, "an entry was left without knowing whether its write landed")
+        let applied = try engine.journal.entries(runID: aborted.id, limit: 10_000, states: [.applied])
+        XCTAssertGreaterThan(applied.count, 0, "nothing was in flight at the abort")
+        XCTAssertLessThan(applied.count, 320, "the abort came after the page was done")
+        let now = try await EngineFixtures.snapshot(client, ["trades"])
+        for (_, entry) in applied {
+            XCTAssertEqual(entry.writtenUpdateTime, now[entry.document]?.updateTime?.rfc3339, entry.document)
+        }
+        let migratedNow = now.values.filter { $0.fields["schemaVersion"] != nil }.count
+        XCTAssertEqual(migratedNow, applied.count, "a write landed that the journal does not hold as applied")
+
+        let resumed = try await engine.execute(plan, who: "ana")
+        XCTAssertTrue(resumed.resumed)
+        XCTAssertEqual(resumed.counts.processed, 400)
+        XCTAssertEqual(resumed.counts.migrated, 320)
+        XCTAssertEqual(resumed.counts.skipped, 0)
+        let validation = try await engine.validate(plan)
+        XCTAssertTrue(validation.passed, "\(validation.problems.prefix(3))")
+        XCTAssertEqual(validation.journalChecked, 320)
     }
 
     func testAnAbortedRunResumesFromItsCheckpoint() async throws {

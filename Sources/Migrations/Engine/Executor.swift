@@ -4,16 +4,19 @@ import Foundation
 /// Runs a plan's `up` transforms against a live database, journaling every write before it is sent.
 ///
 /// Documents are read in `__name__` order a page at a time; each page's changes are journaled in
-/// one transaction, sent as batchWrite requests (several in flight, paced by the rate limiter), and
-/// the checkpoint moves past the page only once every write of it is acknowledged, failed for good,
+/// one transaction, sent as batchWrite requests (several in flight, paced by the rate limiter), each
+/// acknowledgement journaled as it arrives, and the checkpoint (with the run's counts, in one
+/// transaction) moves past the page only once every write of it is acknowledged, failed for good,
 /// or found already done. A write that meets an application write (FAILED_PRECONDITION) is re-read
-/// and re-transformed, up to a bound.
+/// and re-transformed, up to a bound. An abort lets the requests in flight land and journals them;
+/// the page is then finished by the resumed run.
 struct Executor {
     let client: FirestoreClient
     let journal: UndoJournal
     let options: EngineOptions
     let control: RunControl
     let progress: ProgressHandler?
+    var sender: WriteSender { WriteSender(client: client, options: options, control: control) }
 
     struct Outcome {
         var anomalies: [AnomalyReport] = []
@@ -42,9 +45,11 @@ struct Executor {
                         let p = try await s.next()
                         return (p, s)
                     }()
-                    let counts = try await process(documents, migration: migration, runID: run.id, scope: scope, outcome: &outcome)
+                    let counts = try await process(documents, migration: migration, runID: run.id, outcome: &outcome)
                     run.counts.add(counts)
-                    try journal.updateRun(run)
+                    if let last = documents.last {
+                        try journal.completePage(run, scope: scope, after: last.name)
+                    }
                     let snapshot = run.counts
                     let limit = await control.limiter.currentLimit()
                     let paused = await control.isPaused
@@ -69,7 +74,7 @@ struct Executor {
     }
 
     /// Migrates one page; returns the counts it adds.
-    private func process(_ documents: [Document], migration: Migration, runID: String, scope: String,
+    private func process(_ documents: [Document], migration: Migration, runID: String,
                          outcome: inout Outcome) async throws -> RunCounts {
         var counts = RunCounts()
         counts.processed = documents.count
@@ -82,22 +87,39 @@ struct Executor {
             case .migrate(let change): toWrite.append((document, change))
             }
         }
-        // A document this run wrote before a crash, without seeing the acknowledgement, reads as
-        // v2 now: its pending entry becomes applied (with an unknown updateTime).
-        try journal.markLandedWithoutAcknowledgement(runID: runID, documents: skipped)
+        // A document this run already wrote (before a crash, or before an abort in the middle of
+        // this page) reads as v2 now: it counts as migrated, as it would have had the page ended.
+        // A pending entry among them lost its acknowledgement: it becomes applied with an unknown
+        // updateTime, and rollback takes the careful path for it.
+        let ours = try journal.entries(runID: runID, documents: skipped)
+        var landed: [String] = []
+        for (name, entry) in ours where entry.state == .pending || entry.state == .applied {
+            counts.skipped -= 1
+            counts.migrated += 1
+            if entry.state == .pending { landed.append(name) }
+        }
+        try journal.markLandedWithoutAcknowledgement(runID: runID, documents: landed)
 
-        var acknowledged: [String: String] = [:]
         var attempts: [String: Int] = [:]
         while !toWrite.isEmpty {
             try journal.recordPending(runID: runID, toWrite.map { DocumentImage.entry(for: $0.0, change: $0.1, migrationID: migration.id) })
-            let results = try await send(toWrite.map { DocumentImage.write(for: $0.0, change: $0.1) })
+            let batch = toWrite
+            let sent = try await sender.send(batch.map { DocumentImage.write(for: $0.0, change: $0.1) }) { range, results in
+                var acknowledged: [String: String] = [:]
+                for (index, result) in zip(range, results) {
+                    if case .success(let written) = result { acknowledged[batch[index].0.name] = written.updateTime?.rfc3339 ?? "" }
+                }
+                try journal.markApplied(runID: runID, acknowledged)
+            }
+            var unsent: [String] = []
             var reread: [String] = []
             var retry: [(Document, DocumentChange)] = []
             var failedNames: [String] = []
-            for ((document, change), result) in zip(toWrite, results) {
+            for ((document, change), result) in zip(toWrite, sent.results) {
                 switch result {
-                case .success(let written):
-                    acknowledged[document.name] = written.updateTime?.rfc3339 ?? ""
+                case nil:
+                    unsent.append(document.name)
+                case .success:
                     counts.migrated += 1
                 case .failure(let error):
                     let attempt = attempts[document.name, default: 1]
@@ -120,6 +142,12 @@ struct Executor {
                 }
             }
             try journal.markFailed(runID: runID, documents: failedNames)
+            if sent.aborted {
+                // Never sent, or not applied and not to be retried now: the resumed run reads
+                // these documents again and journals them afresh.
+                try journal.markFailed(runID: runID, documents: unsent + reread + retry.map(\.0.name))
+                throw MigrationAborted()
+            }
             toWrite = retry
             guard !reread.isEmpty else { continue }
             // The application wrote these since they were read: transform their new versions.
@@ -136,7 +164,6 @@ struct Executor {
             // Deleted, already v2 or now an anomaly: nothing of ours was written to them.
             try journal.markFailed(runID: runID, documents: gone)
         }
-        try journal.markApplied(runID: runID, acknowledged, checkpoint: documents.last.map { (scope, $0.name) })
         return counts
     }
 
@@ -154,27 +181,6 @@ struct Executor {
         case .migrate(let change):
             return .migrate(change)
         }
-    }
-
-    /// Sends writes as batchWrite requests, several in flight, each admitted by the rate limiter.
-    func send(_ writes: [Write]) async throws -> [Result<WriteResult, FirestoreError>] {
-        let chunks = writes.chunked(options.writesPerRequest)
-        var results = [[Result<WriteResult, FirestoreError>]](repeating: [], count: chunks.count)
-        try await withThrowingTaskGroup(of: (Int, [Result<WriteResult, FirestoreError>]).self) { group in
-            var inFlight = 0
-            for (index, chunk) in chunks.enumerated() {
-                if inFlight >= options.requestsInFlight, let (done, result) = try await group.next() {
-                    results[done] = result
-                    inFlight -= 1
-                }
-                try await control.admit(chunk.count)
-                let batch = Array(chunk)
-                group.addTask { [client] in (index, try await client.batchWrite(batch)) }
-                inFlight += 1
-            }
-            for try await (done, result) in group { results[done] = result }
-        }
-        return results.flatMap { $0 }
     }
 }
 

@@ -140,7 +140,7 @@ public struct MigrationEngine: Sendable {
             try journal.updateRun(run)
             let started = options.clock.now()
             let before = run.counts.processed
-            let sender = Executor(client: client, journal: journal, options: options, control: control, progress: nil)
+            let sender = WriteSender(client: client, options: options, control: control)
             let rollback = Rollback(client: client, journal: journal, options: options, control: control, progress: progress, sender: sender)
             let failures: [DocumentFailure]
             do {

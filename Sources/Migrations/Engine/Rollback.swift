@@ -14,17 +14,21 @@ struct Rollback {
     let options: EngineOptions
     let control: RunControl
     let progress: ProgressHandler?
-    let sender: Executor
+    let sender: WriteSender
 
     func run(undoing executeRunID: String, run: inout RunRecord) async throws -> [DocumentFailure] {
-        let total = try journal.entryCounts(runID: executeRunID)[.applied] ?? 0
+        let counts = try journal.entryCounts(runID: executeRunID)
+        let total = (counts[.applied] ?? 0) + (counts[.pending] ?? 0)
         var tracker = ProgressTracker(phase: .rollback, runID: run.id, total: total + run.counts.processed, now: options.clock.now())
         var failures: [DocumentFailure] = []
         var afterSeq: Int64 = 0
         var lastEmit = -Double.infinity
         while true {
             try await control.gate()
-            let page = try journal.entries(runID: executeRunID, afterSeq: afterSeq, limit: options.pageSize, states: [.applied])
+            // Pending entries too: a write sent by a run that crashed and was never resumed may
+            // have landed. Having no known updateTime, they take the careful path, which leaves a
+            // document alone when none of the migration's values are on it.
+            let page = try journal.entries(runID: executeRunID, afterSeq: afterSeq, limit: options.pageSize, states: [.applied, .pending])
             guard let last = page.last else { break }
             afterSeq = last.seq
             let counts = try await undo(page.map(\.entry), executeRunID: executeRunID, failures: &failures)
@@ -68,10 +72,12 @@ struct Rollback {
                     counts.skipped += 1
                 }
             }
-            let results = try await sender.send(writes.map(\.1))
+            let sent = try await sender.send(writes.map(\.1))
             var retry: [JournalEntry] = []
-            for ((entry, _, state), result) in zip(writes, results) {
+            for ((entry, _, state), result) in zip(writes, sent.results) {
                 switch result {
+                case nil:
+                    break // never sent: the run was aborted, and its resumption undoes it
                 case .success:
                     states[entry.document] = state
                     if state == .restored { counts.restored += 1 } else { counts.merged += 1 }
@@ -91,6 +97,10 @@ struct Rollback {
                 }
             }
             pending = retry
+            if sent.aborted {
+                try journal.markUndone(runID: executeRunID, states)
+                throw MigrationAborted()
+            }
         }
         try journal.markUndone(runID: executeRunID, states)
         return counts
@@ -105,6 +115,9 @@ struct Rollback {
         let serverTimestamps = Set(entry.serverTimestampFields)
         for encoded in entry.fields {
             let path = try FieldPath(parsing: encoded)
+            if !unchangedSince && serverTimestamps.contains(encoded) && current[path] == nil {
+                continue // the stamp is not there (the write never landed, or it was undone)
+            }
             if !unchangedSince && !serverTimestamps.contains(encoded) {
                 // Changed since: undo this path only if it still holds what the migration wrote.
                 let now = current[path]

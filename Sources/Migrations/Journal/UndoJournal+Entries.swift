@@ -36,6 +36,16 @@ extension UndoJournal {
         }
     }
 
+    /// Moves a run's checkpoint past a finished page and stores its counts, in one transaction,
+    /// so a crash never leaves a checkpoint whose page is missing from the counts.
+    public func completePage(_ run: RunRecord, scope: String, after document: String) throws {
+        try writer.write { db in
+            try Self.setCheckpoint(db, runID: run.id, scope: scope, after: document)
+            try db.execute(sql: "UPDATE runs SET json = ?, status = ? WHERE id = ?",
+                           arguments: [try Self.encode(run), run.status.rawValue, run.id])
+        }
+    }
+
     /// A resumed run found documents already migrated whose acknowledgement it never saw: they
     /// were written by this run, but the exact updateTime is unknown, so rollback treats them as
     /// changed since and undoes only the migration's own fields.
