@@ -14,6 +14,24 @@ Routes (D = projects/{p}/databases/{d}):
   GET    /v1/D/collectionGroups/{g}/indexes/{id}      Index; state CREATING until indexBuildSeconds
                                                       after creation, then READY (or NEEDS_REPAIR)
   DELETE /v1/D/collectionGroups/{g}/indexes/{id}      {}
+  GET    /v1/D/collectionGroups/{g}/fields?filter=... overridden fields only: the filter must ask for
+                                                      indexConfig.usesAncestorConfig=false (or :false), else
+                                                      400; {"fields": [...], "nextPageToken"} (pageSize,
+                                                      pageToken; g = "-" lists every group). The database's
+                                                      default, __default__/fields/*, is always listed.
+  GET    /v1/D/collectionGroups/{g}/fields/{path}     Field: its override, or the ancestor's configuration
+                                                      (usesAncestorConfig, ancestorField, ASC/DESC/CONTAINS)
+  PATCH  /v1/D/collectionGroups/{g}/fields/{path}?updateMask=indexConfig[,ttlConfig]
+                                                      body Field -> Operation (FieldOperationMetadata: field,
+                                                      state, indexConfigDeltas, ttlConfigDelta, progress).
+                                                      indexConfig named by the mask but absent from the body
+                                                      reverts to the ancestor (reverting while it runs); no
+                                                      mask replaces both. Each index must have exactly one
+                                                      field, this field's path, with order or arrayConfig.
+                                                      The new configuration shows at once; indexes it adds are
+                                                      CREATING until fieldUpdateSeconds have passed. A failed
+                                                      update (failNextFieldUpdates) ends with an INTERNAL
+                                                      operation error and the field back as it was before.
   GET    /v1/D/operations[/{id}]                      Operation(s); done once the work's time has passed
   POST   /v1/D/operations/{id}:cancel                 {}; the operation ends CANCELLED
   POST   /v1/D:exportDocuments  {"collectionIds", "outputUriPrefix": "gs://..."}  -> Operation
@@ -24,8 +42,9 @@ ordered field, ASCENDING if none) unless the request already lists `__name__`.
 
 Control (plus the common ones in standin_common.py):
   POST /control/config {"indexBuildSeconds": 1.0, "exportSeconds": 0.5, "requiredToken": "...",
-                        "failNextIndexBuilds": 1}   (the next N builds end NEEDS_REPAIR with an
+                        "failNextIndexBuilds": 1,   (the next N builds end NEEDS_REPAIR with an
                                                      operation error INTERNAL)
+                        "fieldUpdateSeconds": 0.5, "failNextFieldUpdates": 1}
   POST /control/index-state {"name": "projects/.../indexes/ID", "state": "NEEDS_REPAIR"}
   POST /control/database {"name": "projects/p/databases/d", "pointInTimeRecovery": true,
                           "missing": false}
@@ -33,7 +52,10 @@ Control (plus the common ones in standin_common.py):
                             "index": {Index without name}}  -> {"name": ...}; stored exactly as
                             given and READY (an index deployed by other means, e.g. with a field
                             kind a client does not know yet)
-  GET  /control/state -> {"indexes": [...], "operations": [...]}
+  POST /control/seed-field {"name": "projects/p/databases/d/collectionGroups/g/fields/PATH",
+                            "indexes": [Index, ...] | null, "ttl": false}  -> Field; an override
+                            deployed by other means, in force at once (null: inherited, TTL only)
+  GET  /control/state -> {"indexes": [...], "fields": [...], "operations": [...]}
 """
 import json
 import re
@@ -71,6 +93,9 @@ class AdminStandIn(StandIn):
         self.export_seconds = 0.5
         self.required_token = None
         self.fail_next_builds = 0
+        self.fields = {}       # name -> {"indexes": [...] | None, "ttl": bool, "previous": (indexes, ttl), "op": name}
+        self.field_seconds = 0.5
+        self.fail_next_fields = 0
 
     # -- control -----------------------------------------------------------------------------
     def control(self, method, path, body):
@@ -80,6 +105,8 @@ class AdminStandIn(StandIn):
                 self.export_seconds = float(body.get("exportSeconds", self.export_seconds))
                 self.required_token = body.get("requiredToken", self.required_token)
                 self.fail_next_builds = int(body.get("failNextIndexBuilds", self.fail_next_builds))
+                self.field_seconds = float(body.get("fieldUpdateSeconds", self.field_seconds))
+                self.fail_next_fields = int(body.get("failNextFieldUpdates", self.fail_next_fields))
                 return {"ok": True}
             if path == "/control/index-state" and method == "POST":
                 entry = self.indexes.get(body["name"])
@@ -95,8 +122,17 @@ class AdminStandIn(StandIn):
                 self.indexes[name] = {"index": {"name": name, **body["index"]}, "created": time.time(), "build": 0,
                                       "outcome": "READY"}
                 return {"name": name}
+            if path == "/control/seed-field" and method == "POST":
+                name = body["name"]
+                indexes = body.get("indexes")
+                if indexes is not None:
+                    indexes = [self.checked_field_index(name, i) for i in indexes]
+                self.fields[name] = {"indexes": indexes, "ttl": bool(body.get("ttl", False)),
+                                     "previous": (None, False), "op": None}
+                return self.field_view(name)
             if path == "/control/state":
                 return {"indexes": [self.index_view(n) for n in self.indexes],
+                        "fields": [self.field_view(n) for n in self.fields],
                         "operations": [self.operation_view(n) for n in self.operations]}
         return super().control(method, path, body)
 
@@ -121,7 +157,7 @@ class AdminStandIn(StandIn):
         estimated = op["documents"]
         metadata["progressDocuments"] = {"estimatedWork": str(estimated), "completedWork": str(int(estimated * fraction))}
         metadata["progressBytes"] = {"estimatedWork": str(estimated * 512), "completedWork": str(int(estimated * 512 * fraction))}
-        state_key = "state" if op["kind"] == "index" else "operationState"
+        state_key = "state" if op["kind"] in ("index", "field") else "operationState"
         if op["cancelled"]:
             metadata[state_key] = "CANCELLED"
         elif done:
@@ -198,6 +234,17 @@ class AdminStandIn(StandIn):
             if method == "DELETE":
                 del self.indexes[name]
                 return 200, {}, "application/json"
+        if m := re.fullmatch(DB + r"/collectionGroups/([^/]+)/fields", path):
+            if method == "GET":
+                self.database_view(m[1])
+                return 200, self.list_fields(m[1], m[2], query), "application/json"
+        if m := re.fullmatch(DB + r"/collectionGroups/([^/]+)/fields/(.+)", path):
+            self.database_view(m[1])
+            name = path[len("/v1/"):]
+            if method == "GET":
+                return 200, self.field_view(name), "application/json"
+            if method == "PATCH":
+                return 200, self.patch_field(m[1], name, m[3], query, payload), "application/json"
         if m := re.fullmatch(DB + r"/operations", path):
             if method == "GET":
                 prefix = f"{m[1]}/operations/"
@@ -261,6 +308,130 @@ class AdminStandIn(StandIn):
         error = {"code": GRPC_CODES["INTERNAL"], "message": "index build failed; the index needs repair"} if failing else None
         response = lambda: {"@type": TYPE + "Index", **self.index_view(name)} if name in self.indexes else None
         return self.new_operation(database, "index", build, metadata, response, 1000, error)
+
+    # -- fields ------------------------------------------------------------------------------
+    @staticmethod
+    def field_index_key(index):
+        field = index["fields"][0]
+        return (index.get("queryScope", "COLLECTION"), index.get("apiScope", "ANY_API"),
+                field.get("order") or field.get("arrayConfig"))
+
+    @staticmethod
+    def ancestor_indexes(path):
+        return [{"queryScope": "COLLECTION", "fields": [{"fieldPath": path, key: value}]}
+                for key, value in (("order", "ASCENDING"), ("order", "DESCENDING"), ("arrayConfig", "CONTAINS"))]
+
+    def checked_field_index(self, name, index):
+        path = name.split("/fields/", 1)[1]
+        fields = index.get("fields") if isinstance(index, dict) else None
+        if not isinstance(fields, list) or len(fields) != 1:
+            raise HTTPFailure(400, "INVALID_ARGUMENT", f"a single-field index of {name} must have exactly one field, got {index}")
+        field = fields[0]
+        if field.get("fieldPath") != path:
+            raise HTTPFailure(400, "INVALID_ARGUMENT", f"index field path {field.get('fieldPath')!r} is not the field's path {path!r}")
+        modes = [k for k in ("order", "arrayConfig") if k in field]
+        if len(modes) != 1 or field[modes[0]] not in ("ASCENDING", "DESCENDING", "CONTAINS") or \
+                (modes[0] == "arrayConfig") != (field[modes[0]] == "CONTAINS"):
+            raise HTTPFailure(400, "INVALID_ARGUMENT", f"index field of {name} needs order ASCENDING|DESCENDING or arrayConfig CONTAINS, got {field}")
+        scope = index.get("queryScope", "COLLECTION")
+        if scope not in ("COLLECTION", "COLLECTION_GROUP"):
+            raise HTTPFailure(400, "INVALID_ARGUMENT", f"queryScope {scope!r} is not allowed on a single-field index")
+        checked = {"queryScope": scope, "fields": [dict(field)]}
+        if index.get("apiScope"):
+            checked["apiScope"] = index["apiScope"]
+        return checked
+
+    def field_effective(self, name):
+        """(indexes or None, ttl, running operation view or None) as of now; a failed update reverts."""
+        entry = self.fields.get(name)
+        if entry is None:
+            return None, False, None
+        op = self.operations.get(entry["op"]) if entry["op"] else None
+        if op is None:
+            return entry["indexes"], entry["ttl"], None
+        done = op["cancelled"] or time.time() - op["start"] >= op["duration"]
+        if done and (op["error"] or op["cancelled"]):
+            return entry["previous"][0], entry["previous"][1], None
+        return entry["indexes"], entry["ttl"], (None if done else {"name": entry["op"]})
+
+    def field_view(self, name):
+        database, rest = name.split("/collectionGroups/", 1)
+        path = rest.split("/fields/", 1)[1]
+        indexes, ttl, running = self.field_effective(name)
+        previous = self.fields[name]["previous"] if name in self.fields else (None, False)
+        before = {self.field_index_key(i) for i in (previous[0] if previous[0] is not None else self.ancestor_indexes(path))}
+        config = {"usesAncestorConfig": indexes is None}
+        shown = indexes if indexes is not None else self.ancestor_indexes(path)
+        config["indexes"] = [dict(i, state="CREATING" if running and self.field_index_key(i) not in before else "READY")
+                             for i in shown]
+        if indexes is None:
+            config["ancestorField"] = f"{database}/collectionGroups/__default__/fields/*"
+            if running:
+                config["reverting"] = True
+        view = {"name": name, "indexConfig": config}
+        if ttl:
+            view["ttlConfig"] = {"state": "CREATING" if running and not previous[1] else "ACTIVE"}
+        return view
+
+    def list_fields(self, database, group, query):
+        text = (query.get("filter") or [""])[0].replace(" ", "")
+        if "indexConfig.usesAncestorConfig=false" not in text and "indexConfig.usesAncestorConfig:false" not in text:
+            raise HTTPFailure(400, "INVALID_ARGUMENT",
+                              "ListFields only supports listing overridden fields: filter on indexConfig.usesAncestorConfig:false")
+        prefix = f"{database}/collectionGroups/" + ("" if group == "-" else f"{group}/fields/")
+        names = []
+        for name in sorted(self.fields):
+            indexes, ttl, _ = self.field_effective(name)
+            if name.startswith(prefix) and (indexes is not None or (ttl and "ttlConfig:*" in text)):
+                names.append(name)
+        views = [self.field_view(n) for n in names]
+        if group == "-":
+            default = f"{database}/collectionGroups/__default__/fields/*"
+            views.insert(0, {"name": default, "indexConfig": {"usesAncestorConfig": False,
+                                                              "indexes": [dict(i, state="READY") for i in self.ancestor_indexes("*")]}})
+        size = int((query.get("pageSize") or ["0"])[0]) or len(views) or 1
+        start = int((query.get("pageToken") or ["0"])[0] or 0)
+        page = {"fields": views[start:start + size]}
+        if start + size < len(views):
+            page["nextPageToken"] = str(start + size)
+        return page
+
+    def patch_field(self, database, name, path, query, payload):
+        mask = [m for m in (query.get("updateMask") or [""])[0].split(",") if m]
+        for entry in mask:
+            if entry not in ("indexConfig", "ttlConfig"):
+                raise HTTPFailure(400, "INVALID_ARGUMENT", f"updateMask {entry!r} is not a field of Field (indexConfig, ttlConfig)")
+        mask = mask or ["indexConfig", "ttlConfig"]
+        old_indexes, old_ttl, running = self.field_effective(name)
+        if running:
+            raise HTTPFailure(400, "FAILED_PRECONDITION", f"a field update for {name} is already running ({running['name']})")
+        indexes, ttl = old_indexes, old_ttl
+        if "indexConfig" in mask:
+            config = payload.get("indexConfig")
+            if config is None:
+                indexes = None
+            else:
+                indexes = [self.checked_field_index(name, i) for i in config.get("indexes", [])]
+                keys = [self.field_index_key(i) for i in indexes]
+                if len(set(keys)) != len(keys):
+                    raise HTTPFailure(400, "INVALID_ARGUMENT", f"duplicate single-field index in the update of {name}")
+        if "ttlConfig" in mask:
+            ttl = "ttlConfig" in payload
+        before = {self.field_index_key(i): i for i in (old_indexes if old_indexes is not None else self.ancestor_indexes(path))}
+        after = {self.field_index_key(i): i for i in (indexes if indexes is not None else self.ancestor_indexes(path))}
+        deltas = [{"changeType": "ADD", "index": after[k]} for k in after if k not in before] + \
+                 [{"changeType": "REMOVE", "index": before[k]} for k in before if k not in after]
+        metadata = {"@type": TYPE + "FieldOperationMetadata", "startTime": rfc3339(time.time()), "field": name,
+                    "indexConfigDeltas": deltas}
+        if ttl != old_ttl:
+            metadata["ttlConfigDelta"] = {"changeType": "ADD" if ttl else "REMOVE"}
+        failing = self.fail_next_fields > 0
+        if failing:
+            self.fail_next_fields -= 1
+        error = {"code": GRPC_CODES["INTERNAL"], "message": f"updating the indexes of {name} failed"} if failing else None
+        op = self.new_operation(database, "field", self.field_seconds, metadata, lambda: self.field_view(name), 1000, error)
+        self.fields[name] = {"indexes": indexes, "ttl": ttl, "previous": (old_indexes, old_ttl), "op": op["name"]}
+        return op
 
     def transfer(self, database, action, payload):
         exporting = action == "exportDocuments"

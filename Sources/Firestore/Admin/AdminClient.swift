@@ -51,20 +51,27 @@ public final class AdminClient: Sendable {
     func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: JSON? = nil, operation: String)
         async throws(FirestoreError) -> JSON
     {
+        try await sendEncoded(method, Self.urlPath(path), query: query, body: body, operation: operation)
+    }
+
+    /// `send` for a path already percent-encoded (a field name whose quoted segment holds a `/`).
+    func sendEncoded(_ method: String, _ encodedPath: String, query: [URLQueryItem] = [], body: JSON? = nil, operation: String)
+        async throws(FirestoreError) -> JSON
+    {
         if let emulatorHost {
             throw FirestoreError(
                 code: .unimplemented,
-                message: "the Cloud Firestore emulator has no Admin API (composite indexes, exports, operations, database metadata); "
+                message: "the Cloud Firestore emulator has no Admin API (composite indexes, field overrides, exports, operations, database metadata); "
                     + "it serves every query without composite indexes. Run this against a real project.",
                 operation: operation, target: "\(databaseName) at \(emulatorHost) (emulator)")
         }
         do {
-            return try await transport.send(method, Self.urlPath(path), query: query, body: body, operation: operation)
+            return try await transport.send(method, encodedPath, query: query, body: body, operation: operation)
         } catch where error.httpStatus == 401 {
             // A cached token the server no longer accepts (revoked, key rotated): fetch a new one once.
             guard let refreshable = transport.auth as? any RefreshableTokenProvider else { throw error }
             await refreshable.invalidate()
-            return try await transport.send(method, Self.urlPath(path), query: query, body: body, operation: operation)
+            return try await transport.send(method, encodedPath, query: query, body: body, operation: operation)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A long-running operation (`google.longrunning.Operation`) returned by index creation, exports
-/// and imports, with its Firestore metadata decoded.
+/// A long-running operation (`google.longrunning.Operation`) returned by index creation, field
+/// patches, exports and imports, with its Firestore metadata decoded.
 public struct AdminOperation: Sendable, CustomStringConvertible {
     /// Work done out of work estimated (`progressDocuments`, `progressBytes`).
     public struct Progress: Sendable, Hashable {
@@ -9,6 +9,15 @@ public struct AdminOperation: Sendable, CustomStringConvertible {
         public var estimated: Int64
         /// 0…1, or `nil` when nothing is estimated yet.
         public var fraction: Double? { estimated > 0 ? min(1, Double(completed) / Double(estimated)) : nil }
+    }
+
+    /// One single-field index a field operation adds or removes (`IndexConfigDelta`).
+    public struct IndexConfigDelta: Sendable, Hashable, CustomStringConvertible {
+        /// `ADD` or `REMOVE`.
+        public var changeType: String
+        public var index: AdminField.Index?
+
+        public var description: String { "\(changeType) \(index?.description ?? "?")" }
     }
 
     /// `projects/P/databases/D/operations/ID`.
@@ -24,6 +33,13 @@ public struct AdminOperation: Sendable, CustomStringConvertible {
     public var bytes: Progress?
     /// The index an index operation builds.
     public var indexName: String?
+    /// The field a field operation (`FieldOperationMetadata`) reconfigures:
+    /// `projects/P/databases/D/collectionGroups/G/fields/PATH`.
+    public var fieldName: String?
+    /// The single-field indexes a field operation adds and removes.
+    public var indexConfigDeltas: [IndexConfigDelta]
+    /// `ADD` or `REMOVE` of a TTL policy, for a field operation that changes one.
+    public var ttlConfigDelta: String?
     /// Where an export writes (metadata) or wrote (response).
     public var outputUriPrefix: String?
     public var collectionIDs: [String]
@@ -36,7 +52,8 @@ public struct AdminOperation: Sendable, CustomStringConvertible {
 
     public var description: String {
         let percent = documents?.fraction.map { " \(Int($0 * 100))%" } ?? ""
-        return "\(kind) \(name): \(done ? (error == nil ? "done" : "failed") : (state ?? "running"))\(percent)"
+        let subject = fieldName.map { " (\($0))" } ?? ""
+        return "\(kind) \(name)\(subject): \(done ? (error == nil ? "done" : "failed") : (state ?? "running"))\(percent)"
     }
 
     /// Decodes an Operation resource; `target` names the database in a decoded error.
@@ -52,6 +69,14 @@ public struct AdminOperation: Sendable, CustomStringConvertible {
         documents = Self.progress(metadata["progressDocuments"])
         bytes = Self.progress(metadata["progressBytes"])
         indexName = metadata["index"]?.stringValue
+        let field = metadata["field"]?.stringValue
+        fieldName = field
+        indexConfigDeltas = (metadata["indexConfigDeltas"]?.arrayValue ?? []).map { delta in
+            IndexConfigDelta(
+                changeType: delta["changeType"]?.stringValue ?? "CHANGE_TYPE_UNSPECIFIED",
+                index: delta["index"].flatMap { try? AdminField.Index(json: $0, field: field ?? name) })
+        }
+        ttlConfigDelta = metadata["ttlConfigDelta"]?["changeType"]?.stringValue
         response = json["response"]
         outputUriPrefix = response?["outputUriPrefix"]?.stringValue ?? metadata["outputUriPrefix"]?.stringValue
         collectionIDs = (metadata["collectionIds"]?.arrayValue ?? []).compactMap(\.stringValue)
