@@ -6,8 +6,8 @@ import Indexes
 /// `runbook indexes check | diff --env E | deploy --env E[,E2] [--wait] [--timeout S] [--prune] | verify --env E`.
 ///
 /// Progress events go to standard error as they happen; `--json` prints one object on standard
-/// output. Exit status: 0 ok, 1 the operation failed (a coverage gap, an index not READY), 2 a
-/// broken file or configuration. Emulator environments run the file check and coverage only and
+/// output. Exit status: 0 ok, 1 the operation failed (a coverage gap, an index not READY, a field
+/// override not applied), 2 a broken file or configuration. Emulator environments run the file check and coverage only and
 /// say that building indexes does not apply there.
 struct IndexesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +55,7 @@ struct IndexesCommand: AsyncParsableCommand {
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compare the index file with the indexes deployed in one environment.")
+        static let configuration = CommandConfiguration(abstract: "Compare the index file with the indexes and field overrides deployed in one environment.")
         @OptionGroup var target: EnvironmentOptions
         @OptionGroup var files: Files
 
@@ -71,23 +71,27 @@ struct IndexesCommand: AsyncParsableCommand {
             let output = IndexDiffReport(environment: stage.name, database: stage.database, diff: diff)
             if target.json { IndexesCommand.printJSON(output) } else {
                 print("\(stage.name) (\(pipeline.admin.databaseName)): \(diff.counts)")
-                output.entries.forEach { print("  \($0.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.index)\($0.note.map { " (\($0))" } ?? "")") }
+                output.entries.forEach { print("  \(IndexesCommand.column($0.status.rawValue)) \($0.index)\($0.note.map { " (\($0))" } ?? "")") }
+                for entry in output.fieldOverrides {
+                    print("  \(IndexesCommand.column(entry.status.rawValue)) field override \(entry.field)\(entry.note.map { " (\($0))" } ?? "")")
+                    entry.differences.forEach { print("      \($0)") }
+                    if let operation = entry.operation { print("      update running: \(operation)\(entry.changes.isEmpty ? "" : " (\(entry.changes.joined(separator: ", ")))")") }
+                }
             }
-            let inSync = diff.entries.allSatisfy { $0.status == .ready || $0.status == .extra }
-            if !inSync { throw ExitCodes.operationFailed }
+            if !diff.allReady { throw ExitCodes.operationFailed }
         }
     }
 
     struct Deploy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the missing indexes; with --wait, poll until every one is READY. --env staging,production runs in order.")
+            abstract: "Create the missing indexes and apply the field overrides; with --wait, poll until every index is READY and every override applied. --env staging,production runs in order.")
         @OptionGroup var target: EnvironmentOptions
         @OptionGroup var files: Files
         @Flag(help: "Wait until every index is READY, failing on NEEDS_REPAIR or at the timeout.") var wait = false
         @Option(help: ArgumentHelp("Seconds to wait at most (with --wait).", valueName: "s")) var timeout = 3600
         @Option(name: .customLong("poll-interval"), help: ArgumentHelp("Seconds between state checks.", valueName: "s"))
         var pollInterval = 10.0
-        @Flag(help: "Delete deployed indexes that are not in the file.") var prune = false
+        @Flag(help: "Delete deployed indexes that are not in the file, and reset overridden fields it does not name to their inherited indexes.") var prune = false
 
         func validate() throws {
             guard timeout > 0 else { throw ValidationError("--timeout must be a number of seconds above 0") }
@@ -125,7 +129,7 @@ struct IndexesCommand: AsyncParsableCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every index of the file is READY: the evidence for the \"indexes built\" gate.")
+        static let configuration = CommandConfiguration(abstract: "Check every index of the file is READY and every field override applied: the evidence for the \"indexes built\" gate.")
         @OptionGroup var target: EnvironmentOptions
         @OptionGroup var files: Files
 
@@ -140,7 +144,11 @@ struct IndexesCommand: AsyncParsableCommand {
             }
             if target.json { IndexesCommand.printJSON(verification) } else {
                 print("\(stage.name) (\(verification.database)): \(verification.status.rawValue): \(verification.message)")
-                verification.indexes.forEach { print("  \($0.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.index)") }
+                verification.indexes.forEach { print("  \(IndexesCommand.column($0.status.rawValue)) \($0.index)") }
+                for item in verification.fieldOverrides {
+                    print("  \(IndexesCommand.column(item.status.rawValue)) field override \(item.field)\(item.note.map { " (\($0))" } ?? "")")
+                    item.differences.forEach { print("      \($0)") }
+                }
             }
             if verification.status == .notReady { throw ExitCodes.operationFailed }
         }
@@ -183,6 +191,9 @@ extension IndexesCommand {
             throw ExitCodes.operationFailed
         }
     }
+
+    /// A status padded to one column width.
+    static func column(_ status: String) -> String { status.padding(toLength: 12, withPad: " ", startingAt: 0) }
 
     static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 

@@ -15,6 +15,17 @@ public protocol IndexAdminAPI: Sendable {
     func deleteDeployedIndex(name: String) async throws(FirestoreError)
     /// The database's long-running operations (index builds among them), for build progress.
     func indexBuildOperations() async throws(FirestoreError) -> [IndexBuildOperation]
+    /// Every field whose indexing is overridden or that has a TTL policy, in all collection groups
+    /// (the database-wide default left out).
+    func deployedFieldOverrides() async throws(FirestoreError) -> [DeployedFieldOverride]
+    /// Sets a field's single-field indexes as the file says (and its TTL policy when the file sets
+    /// `ttl`); returns the field update that applies it.
+    func applyFieldOverride(_ override: FieldOverride) async throws(FirestoreError) -> FieldOverrideOperation
+    /// Removes a field's index override (by its resource name): it goes back to the ancestor's
+    /// indexes. A TTL policy stays.
+    func resetFieldOverride(name: String) async throws(FirestoreError) -> FieldOverrideOperation
+    /// The database's field updates, running and finished.
+    func fieldOverrideOperations() async throws(FirestoreError) -> [FieldOverrideOperation]
 }
 
 /// An index as the Admin API reports it.

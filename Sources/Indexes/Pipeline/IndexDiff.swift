@@ -1,4 +1,5 @@
-/// The file against what is deployed: which indexes are missing, extra, building, broken or ready.
+/// The file against what is deployed: which indexes are missing, extra, building, broken or ready,
+/// and which field overrides are applied, applying, missing, different or extra.
 public struct IndexDiff: Sendable {
     public enum Status: String, Sendable, Codable {
         /// In the file and READY.
@@ -28,12 +29,15 @@ public struct IndexDiff: Sendable {
     }
 
     public var entries: [Entry]
+    /// The file's `fieldOverrides` against the database's overridden fields.
+    public var fieldOverrides: FieldOverrideDiff
 
     /// Matches file entries to deployed indexes by definition (same group, query scope, API scope,
     /// fields, modes, vector dimensions), ignoring the trailing `__name__` the API adds. Density is
     /// compared only when the file sets it (absent means the database's default). A deployed index
     /// with a field kind this tool does not know never matches, and is extra with a note.
-    public init(file: IndexFile, deployed: [DeployedIndex]) {
+    public init(file: IndexFile, deployed: [DeployedIndex], fieldOverrides: FieldOverrideDiff = FieldOverrideDiff()) {
+        self.fieldOverrides = fieldOverrides
         var remaining = deployed
         var entries: [Entry] = []
         for (offset, index) in file.indexes.enumerated() {
@@ -63,13 +67,15 @@ public struct IndexDiff: Sendable {
 
     public func entries(_ status: Status) -> [Entry] { entries.filter { $0.status == status } }
 
-    /// Every file index deployed and READY.
-    public var allReady: Bool { entries.allSatisfy { $0.status == .ready || $0.status == .extra } }
+    /// Every file index deployed and READY, and every field override of the file applied.
+    public var allReady: Bool { entries.allSatisfy { $0.status == .ready || $0.status == .extra } && fieldOverrides.allApplied }
 
-    /// `3 ready, 1 building, 1 missing, 0 needs repair, 2 extra`.
+    /// `3 ready, 1 building, 1 missing, 0 needs repair, 2 extra`, then the field overrides' counts
+    /// when there are any: `; field overrides: 3 applied, 0 applying, …`.
     public var counts: String {
         let order: [Status] = [.ready, .building, .missing, .needsRepair, .extra]
-        return order.map { "\(entries($0).count) \($0 == .needsRepair ? "needs repair" : $0.rawValue)" }.joined(separator: ", ")
+        let indexes = order.map { "\(entries($0).count) \($0 == .needsRepair ? "needs repair" : $0.rawValue)" }.joined(separator: ", ")
+        return fieldOverrides.entries.isEmpty ? indexes : "\(indexes); field overrides: \(fieldOverrides.counts)"
     }
 }
 

@@ -20,6 +20,13 @@ public enum IndexEvent: Sendable, Equatable, CustomStringConvertible {
     case deleted(environment: String, index: String)
     /// A build's state and, when the service estimates it, its progress in documents.
     case progress(environment: String, index: String, state: DeployedIndex.State, percent: Int?)
+    /// A field update was started for this field override; `changes` says what differed.
+    case patching(environment: String, field: String, changes: [String])
+    /// An overridden field not in the file was reset to its inherited indexes (`--prune`).
+    case reset(environment: String, field: String)
+    /// A field override is being applied: its update runs or a single-field index is CREATING.
+    case applying(environment: String, field: String, percent: Int?)
+    /// An index is READY, or a field override is applied.
     case ready(environment: String, index: String)
     case failed(environment: String, index: String, reason: String)
     case stepFinished(environment: String, step: Step, succeeded: Bool, summary: String)
@@ -29,6 +36,7 @@ public enum IndexEvent: Sendable, Equatable, CustomStringConvertible {
         case .stepStarted(let environment, _), .notApplicable(let environment, _, _), .creating(let environment, _),
              .alreadyExists(let environment, _), .leftAlone(let environment, _), .deleted(let environment, _),
              .progress(let environment, _, _, _), .ready(let environment, _), .failed(let environment, _, _),
+             .patching(let environment, _, _), .reset(let environment, _), .applying(let environment, _, _),
              .stepFinished(let environment, _, _, _):
             environment
         }
@@ -44,6 +52,10 @@ public enum IndexEvent: Sendable, Equatable, CustomStringConvertible {
         case .deleted(let environment, let index): "[\(environment)] deleted \(index)"
         case .progress(let environment, let index, let state, let percent):
             "[\(environment)] \(state.rawValue)\(percent.map { " \($0)%" } ?? ""): \(index)"
+        case .patching(let environment, let field, let changes):
+            "[\(environment)] updating \(field)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: "; "))
+        case .reset(let environment, let field): "[\(environment)] reset to inherited indexes: \(field)"
+        case .applying(let environment, let field, let percent): "[\(environment)] APPLYING\(percent.map { " \($0)%" } ?? ""): \(field)"
         case .ready(let environment, let index): "[\(environment)] READY: \(index)"
         case .failed(let environment, let index, let reason): "[\(environment)] FAILED: \(index): \(reason)"
         case .stepFinished(let environment, let step, let succeeded, let summary):

@@ -1,10 +1,12 @@
 import Firestore
 
 extension IndexPipeline {
-    /// Polls until every index of the file is READY, reporting each one's state and progress.
+    /// Polls until every index of the file is READY and every field override applied, reporting
+    /// each one's state and progress.
     ///
-    /// Fails as soon as one index NEEDS_REPAIR or is not deployed at all, and at the timeout (one
-    /// hour by default, as the brief's wait-for-indexes script).
+    /// Fails as soon as one index NEEDS_REPAIR or is not deployed at all, or one field override is
+    /// not (or differently) applied with no update running for it (a failed update reverts), and
+    /// at the timeout (one hour by default, as the brief's wait-for-indexes script).
     public func waitUntilReady(_ file: IndexFile, timeout: Duration = .seconds(3600)) async throws(FirestoreError) -> IndexVerification {
         events.emit(.stepStarted(environment: environment, step: .wait))
         let clock = ContinuousClock()
@@ -39,8 +41,17 @@ extension IndexPipeline {
                     events.emit(event)
                 }
             }
+            for entry in diff.fieldOverrides.entries where entry.status != .extra {
+                let (key, event) = overrideEvent(entry)
+                if lastSeen[entry.summary] != key {
+                    lastSeen[entry.summary] = key
+                    events.emit(event)
+                }
+            }
             let verification = IndexVerification(environment: environment, database: admin.databaseName, diff: diff)
+            let overrides = diff.fieldOverrides
             let failedNow = !diff.entries(.needsRepair).isEmpty || !diff.entries(.missing).isEmpty
+                || !overrides.entries(.missing).isEmpty || !overrides.entries(.differs).isEmpty || !overrides.entries(.needsRepair).isEmpty
             if diff.allReady || failedNow {
                 events.emit(.stepFinished(environment: environment, step: .wait, succeeded: diff.allReady, summary: verification.message))
                 return verification
@@ -66,6 +77,28 @@ extension IndexPipeline {
         let verification = IndexVerification(environment: environment, database: admin.databaseName, diff: try await diff(file))
         events.emit(.stepFinished(environment: environment, step: .verify, succeeded: verification.status == .ready, summary: verification.message))
         return verification
+    }
+
+    /// The event for a field override's state, and a key that changes when the event would.
+    private func overrideEvent(_ entry: FieldOverrideDiff.Entry) -> (String, IndexEvent) {
+        let summary = entry.summary
+        let failure = entry.note.map { "; \($0)" } ?? ""
+        switch entry.status {
+        case .applied, .extra:
+            return ("applied", .ready(environment: environment, index: summary))
+        case .applying:
+            let percent = entry.operation?.percent
+            return ("applying \(percent ?? -1)", .applying(environment: environment, field: summary, percent: percent))
+        case .needsRepair:
+            return ("repair", .failed(environment: environment, index: summary,
+                                      reason: "a single-field index NEEDS_REPAIR: remove the override and deploy again"))
+        case .missing:
+            return ("missing", .failed(environment: environment, index: summary,
+                                       reason: "not applied: run `runbook indexes deploy` first\(failure)"))
+        case .differs:
+            return ("differs", .failed(environment: environment, index: summary,
+                                       reason: "differs from the file: \(entry.differences.joined(separator: "; "))\(failure)"))
+        }
     }
 
     /// Percent done of each index build still running, by index name (the latest operation wins).

@@ -22,15 +22,20 @@ public struct IndexPipeline: Sendable {
 
     /// The file against what is deployed.
     ///
-    /// Lists every collection group's indexes (`collectionGroups/-`, as the Firebase CLI does), so
-    /// extras in groups the file never names are found too.
+    /// Lists every collection group's indexes and overridden fields (`collectionGroups/-`, as the
+    /// Firebase CLI does), so extras in groups the file never names are found too, and the field
+    /// updates, so an override still being applied is not taken for a finished one.
     public func diff(_ file: IndexFile) async throws(FirestoreError) -> IndexDiff {
-        IndexDiff(file: file, deployed: try await admin.deployedIndexes(collectionGroup: "-"))
+        let indexes = try await admin.deployedIndexes(collectionGroup: "-")
+        let fields = try await admin.deployedFieldOverrides()
+        let operations = try await admin.fieldOverrideOperations()
+        return IndexDiff(file: file, deployed: indexes, fieldOverrides: FieldOverrideDiff(file: file, deployed: fields, operations: operations))
     }
 
     /// Creates every index of the file that is not deployed. An index that already exists (in the
     /// listing, or a 409 from the API) is not an error. Deployed indexes missing from the file are
-    /// left alone unless `prune` is true.
+    /// left alone unless `prune` is true. Then patches every field override that is missing or
+    /// differs, and (with `prune`) resets overridden fields the file does not name.
     public func deploy(_ file: IndexFile, prune: Bool = false) async throws(FirestoreError) -> DeployReport {
         events.emit(.stepStarted(environment: environment, step: .deploy))
         let diff = try await diff(file)
@@ -74,6 +79,7 @@ public struct IndexPipeline: Sendable {
                 }
             }
         }
+        await deployFieldOverrides(diff.fieldOverrides, prune: prune, into: &report)
         events.emit(.stepFinished(environment: environment, step: .deploy, succeeded: report.succeeded, summary: report.summary))
         return report
     }
@@ -83,21 +89,50 @@ public struct IndexPipeline: Sendable {
 public struct DeployReport: Sendable, Codable, Equatable {
     public var environment: String
     public var created: [String] = []
-    /// Operation names of the builds started, for following them.
+    /// Operation names of the builds and field updates started, for following them.
     public var operations: [String] = []
     public var existing: [String] = []
     public var deleted: [String] = []
     public var leftAlone: [String] = []
     public var failed: [String] = []
+    /// Field overrides patched because they were missing or differed.
+    public var overridesUpdated: [String] = []
+    /// Field overrides already as the file says (applied or being applied).
+    public var overridesUnchanged: [String] = []
+    /// Overridden fields not in the file, reset to their inherited indexes (`prune`).
+    public var overridesReset: [String] = []
+    /// Overridden fields not in the file, left as they are.
+    public var overridesLeftAlone: [String] = []
 
     public init(environment: String) {
         self.environment = environment
     }
 
+    /// Reports stored before field overrides existed decode with empty override lists.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        environment = try container.decode(String.self, forKey: .environment)
+        func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
+        created = try list(.created)
+        operations = try list(.operations)
+        existing = try list(.existing)
+        deleted = try list(.deleted)
+        leftAlone = try list(.leftAlone)
+        failed = try list(.failed)
+        overridesUpdated = try list(.overridesUpdated)
+        overridesUnchanged = try list(.overridesUnchanged)
+        overridesReset = try list(.overridesReset)
+        overridesLeftAlone = try list(.overridesLeftAlone)
+    }
+
     public var succeeded: Bool { failed.isEmpty }
 
     public var summary: String {
-        "\(created.count) created, \(existing.count) already deployed, \(deleted.count) deleted, "
+        let indexes = "\(created.count) created, \(existing.count) already deployed, \(deleted.count) deleted, "
             + "\(leftAlone.count) extra left alone, \(failed.count) failed"
+        let overrides = [overridesUpdated, overridesUnchanged, overridesReset, overridesLeftAlone].allSatisfy(\.isEmpty) ? "" :
+            "; field overrides: \(overridesUpdated.count) updated, \(overridesUnchanged.count) unchanged, "
+            + "\(overridesReset.count) reset, \(overridesLeftAlone.count) extra left alone"
+        return indexes + overrides
     }
 }

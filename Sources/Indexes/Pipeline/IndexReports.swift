@@ -72,11 +72,25 @@ public struct IndexDiffReport: Sendable, Codable, Equatable {
         public var note: String?
     }
 
+    public struct OverrideEntry: Sendable, Codable, Equatable {
+        /// `trades.migratedAt (not indexed)`.
+        public var field: String
+        public var status: FieldOverrideDiff.Status
+        public var name: String?
+        /// What differs from the file (`differs`), one line each.
+        public var differences: [String]
+        /// The field update still running, and what it changes (`applying`).
+        public var operation: String?
+        public var changes: [String]
+        public var note: String?
+    }
+
     public var environment: String
     public var database: String
     /// False for an emulator environment: there is nothing deployed to compare with.
     public var applicable: Bool
     public var entries: [Entry]
+    public var fieldOverrides: [OverrideEntry]
     public var counts: String
 
     public init(environment: String, database: String, diff: IndexDiff?) {
@@ -84,6 +98,10 @@ public struct IndexDiffReport: Sendable, Codable, Equatable {
         self.database = database
         applicable = diff != nil
         entries = diff?.entries.map { Entry(index: $0.index.summary, status: $0.status, name: $0.deployed?.name, note: $0.note) } ?? []
+        fieldOverrides = diff?.fieldOverrides.entries.map {
+            OverrideEntry(field: $0.override.summary, status: $0.status, name: $0.deployed?.name, differences: $0.differences,
+                          operation: $0.operation?.name, changes: $0.operation?.changes ?? [], note: $0.note)
+        } ?? []
         counts = diff?.counts ?? "not applicable: the emulator has no index API"
     }
 }
