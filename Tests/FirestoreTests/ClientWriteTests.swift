@@ -1,5 +1,5 @@
 import Foundation
-import Firestore
+@testable import Firestore
 import FirestoreTesting
 import Testing
 
@@ -86,6 +86,34 @@ struct ClientWriteTests {
         #expect(try await client.get("b/1")?.fields["v"] == 1)
         #expect(try await client.get("b/exists")?.fields["v"] == 0)
         #expect(try await client.get("b/other")?.fields["v"] == 0)
+    }
+
+    @Test func requestGroupsFitTheBudgetAndKeepOrder() {
+        #expect(FirestoreClient.requestGroups(sizes: [10, 10, 10], budget: 100) == [0..<3])
+        // Envelope 13 bytes + (size + 1) per write: two writes of 40 fit in 100, three do not.
+        #expect(FirestoreClient.requestGroups(sizes: [40, 40, 40, 40, 40], budget: 100) == [0..<2, 2..<4, 4..<5])
+        // A write larger than the budget goes alone.
+        #expect(FirestoreClient.requestGroups(sizes: [10, 500, 10], budget: 100) == [0..<1, 1..<2, 2..<3])
+    }
+
+    /// A batchWrite larger than one request body is split, sent concurrently and answered in order,
+    /// failures included.
+    @Test func largeBatchWriteIsSplitAndAnsweredInOrder() async throws {
+        let client = try await FirestoreEmulator.shared().newClient("bigbatch")
+        let padding = String(repeating: "x", count: 900)
+        var writes: [Write] = (0..<300).map { .set(String(format: "big/d%03d", $0), ["n": .integer(Int64($0)), "pad": .string(padding)]) }
+        writes[150] = .update("big/missing", ["n": 150])
+        let sizes = writes.map { $0.json(root: "projects/p/databases/(default)/documents").text.utf8.count }
+        #expect(sizes.reduce(0, +) > 4 * FirestoreClient.batchWriteBodyBudget, "the batch does not need splitting")
+        let outcomes = try await client.batchWrite(writes)
+        #expect(outcomes.count == 300)
+        for (index, outcome) in outcomes.enumerated() where index != 150 {
+            #expect((try? outcome.get().updateTime) != nil, "write \(index)")
+        }
+        #expect(outcomes[150].failureCode == .notFound)
+        let page = try await client.runQuery(StructuredQuery(collection: "big")).documents
+        #expect(page.count == 299)
+        #expect(page.allSatisfy { $0.fields["pad"] == .string(padding) })
     }
 
     @Test func transactionsUnderContentionLoseNoIncrement() async throws {

@@ -51,8 +51,16 @@ public final class RESTTransport: Sendable {
         _ method: String, _ path: String, query: [URLQueryItem] = [], body: JSON? = nil, operation: String,
         retry: RetryPolicy? = nil, timeout: TimeInterval? = nil
     ) async throws(FirestoreError) -> JSON {
+        try await send(method, path, query: query, encodedBody: body?.serialized(), operation: operation, retry: retry, timeout: timeout)
+    }
+
+    /// Like ``send(_:_:query:body:operation:retry:timeout:)`` with a body already encoded as JSON text.
+    public func send(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], encodedBody: Data?, operation: String,
+        retry: RetryPolicy? = nil, timeout: TimeInterval? = nil
+    ) async throws(FirestoreError) -> JSON {
         let data = try await sendRaw(
-            method, path, query: query, body: body?.serialized(), operation: operation, retry: retry, timeout: timeout)
+            method, path, query: query, body: encodedBody, operation: operation, retry: retry, timeout: timeout)
         if data.isEmpty { return .object([:]) }
         let json: JSON
         do { json = try JSON.parse(data) } catch {
