@@ -33,7 +33,7 @@ struct Executor {
         for migration in plan.migrations {
             for collection in migration.collections {
                 let scope = "\(migration.id)/\(collection)"
-                var scan = CollectionScan(reader: client, collection: collection, pageSize: options.pageSize,
+                var scan = CollectionScan(reader: client, collection: collection, pageSize: options.readPageSize,
                                           after: try journal.checkpoint(runID: run.id, scope: scope))
                 var page = try await scan.next()
                 while let documents = page {
@@ -45,23 +45,28 @@ struct Executor {
                         let p = try await s.next()
                         return (p, s)
                     }()
-                    let counts = try await process(documents, migration: migration, runID: run.id, outcome: &outcome)
-                    run.counts.add(counts)
-                    if let last = documents.last {
-                        try journal.completePage(run, scope: scope, after: last.name)
-                    }
-                    let snapshot = run.counts
-                    let limit = await control.limiter.currentLimit()
-                    let paused = await control.isPaused
-                    let event = tracker.update(at: options.clock.now()) {
-                        $0.apply(snapshot)
-                        $0.checkpoint = documents.last?.name
-                        $0.rateLimit = limit
-                        $0.paused = paused
-                    }
-                    if let progress, options.clock.now() - lastEmit >= options.progressInterval {
-                        progress(event)
-                        lastEmit = options.clock.now()
+                    // Reads are large (few queries: the emulator scans the whole collection for
+                    // each one); writes and checkpoints go a smaller page at a time.
+                    for chunk in documents.chunked(options.pageSize) {
+                        try await control.gate()
+                        let counts = try await process(Array(chunk), migration: migration, runID: run.id, outcome: &outcome)
+                        run.counts.add(counts)
+                        if let last = chunk.last {
+                            try journal.completePage(run, scope: scope, after: last.name)
+                        }
+                        let snapshot = run.counts
+                        let limit = await control.limiter.currentLimit()
+                        let paused = await control.isPaused
+                        let event = tracker.update(at: options.clock.now()) {
+                            $0.apply(snapshot)
+                            $0.checkpoint = chunk.last?.name
+                            $0.rateLimit = limit
+                            $0.paused = paused
+                        }
+                        if let progress, options.clock.now() - lastEmit >= options.progressInterval {
+                            progress(event)
+                            lastEmit = options.clock.now()
+                        }
                     }
                     let next = try await prefetch
                     scan = next.scan
