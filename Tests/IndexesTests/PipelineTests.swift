@@ -23,10 +23,12 @@ final class PipelineTests: XCTestCase {
         let pipeline = standIn.pipeline("staging", project: "tradeya-staging", events: log.sink)
         let before = try await pipeline.diff(shipped)
         XCTAssertEqual(before.entries(.missing).count, 5)
+        XCTAssertEqual(before.fieldOverrides.entries(.missing).count, 3, "the three migratedAt exemptions")
 
         let report = try await pipeline.deploy(shipped)
         XCTAssertEqual(report.created.count, 5)
-        XCTAssertEqual(report.operations.count, 5)
+        XCTAssertEqual(report.overridesUpdated.count, 3)
+        XCTAssertEqual(report.operations.count, 5 + 3, "five index builds and three field updates")
         XCTAssertTrue(report.succeeded)
         let building = try await pipeline.diff(shipped)
         XCTAssertEqual(building.entries(.building).count, 5, building.counts)
@@ -34,16 +36,21 @@ final class PipelineTests: XCTestCase {
         let verification = try await pipeline.waitUntilReady(shipped, timeout: .seconds(20))
         XCTAssertEqual(verification.status, .ready, verification.message)
         XCTAssertEqual(verification.indexes.map(\.status), Array(repeating: .ready, count: 5))
+        XCTAssertEqual(verification.fieldOverrides.map(\.status), Array(repeating: .applied, count: 3))
+        XCTAssertEqual(verification.message, "all 5 indexes READY and 3 field overrides applied")
         XCTAssertEqual(verification.database, "projects/tradeya-staging/databases/(default)")
         let events = log.events
         XCTAssertEqual(events.filter { if case .creating = $0 { true } else { false } }.count, 5)
-        XCTAssertEqual(events.filter { if case .ready = $0 { true } else { false } }.count, 5)
+        XCTAssertEqual(events.filter { if case .ready = $0 { true } else { false } }.count, 5 + 3)
+        XCTAssertEqual(events.filter { if case .patching = $0 { true } else { false } }.count, 3)
         XCTAssertTrue(events.contains { if case .progress(_, _, .creating, _) = $0 { true } else { false } }, "\(events)")
 
         // A second deploy creates nothing: every index already exists.
         let again = try await pipeline.deploy(shipped)
         XCTAssertEqual(again.created, [])
         XCTAssertEqual(again.existing.count, 5)
+        XCTAssertEqual(again.overridesUpdated, [])
+        XCTAssertEqual(again.overridesUnchanged.count, 3)
         let verified = try await pipeline.verify(shipped)
         XCTAssertEqual(verified.status, .ready)
     }
@@ -68,6 +75,10 @@ final class PipelineTests: XCTestCase {
         XCTAssertTrue(reportA.succeeded && reportB.succeeded, "\(reportA.failed) \(reportB.failed)")
         XCTAssertEqual(reportA.created.count + reportB.created.count, 5)
         XCTAssertEqual(Set(reportA.created).union(reportB.created).count, 5)
+        // Both see the exemptions missing; a patch that meets the other's running update counts as applying.
+        XCTAssertEqual(Set(reportA.overridesUpdated).union(reportB.overridesUpdated).count, 3)
+        XCTAssertEqual(reportA.overridesUpdated.count + reportA.overridesUnchanged.count, 3)
+        XCTAssertEqual(reportB.overridesUpdated.count + reportB.overridesUnchanged.count, 3)
         XCTAssertEqual(reportA.existing.count, 5 - reportA.created.count)
         let deployed = try await first.diff(shipped)
         XCTAssertEqual(deployed.entries(.extra).count, 0)
@@ -116,7 +127,8 @@ final class PipelineTests: XCTestCase {
         let diff = try await pipeline.diff(shipped)
         XCTAssertEqual(diff.entries.map(\.status), [.ready, .needsRepair, .building, .missing, .missing, .extra])
         XCTAssertEqual(diff.entries.last?.index.summary, "trades [title ASC, createdAt ASC, __name__ ASC]")
-        XCTAssertEqual(diff.counts, "1 ready, 1 building, 2 missing, 1 needs repair, 1 extra")
+        XCTAssertEqual(diff.counts, "1 ready, 1 building, 2 missing, 1 needs repair, 1 extra; "
+                       + "field overrides: 0 applied, 0 applying, 3 missing, 0 differ, 0 needs repair, 0 extra")
     }
 
     func testExtrasAreLeftAloneUnlessPruned() async throws {
@@ -165,7 +177,8 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(events.first, .stepStarted(environment: "staging", step: .deploy))
         XCTAssertEqual(events.filter { if case .creating = $0 { true } else { false } }.count, 5)
         XCTAssertEqual(events.last, .stepFinished(environment: "staging", step: .verify, succeeded: false,
-                                                  summary: "0 ready, 5 building, 0 missing, 0 needs repair, 0 extra"))
+                                                  summary: "0 ready, 5 building, 0 missing, 0 needs repair, 0 extra; "
+                                                      + "field overrides: 0 applied, 3 applying, 0 missing, 0 differ, 0 needs repair, 0 extra"))
     }
 
     func testUnauthenticatedCallIsAClearError() async throws {

@@ -25,9 +25,12 @@ Routes (D = projects/{p}/databases/{d}):
                                                       body Field -> Operation (FieldOperationMetadata: field,
                                                       state, indexConfigDeltas, ttlConfigDelta, progress).
                                                       indexConfig named by the mask but absent from the body
-                                                      reverts to the ancestor (reverting while it runs); no
+                                                      reverts to the ancestor (while it runs the old indexes
+                                                      stay, usesAncestorConfig false, reverting true); no
                                                       mask replaces both. Each index must have exactly one
                                                       field, this field's path, with order or arrayConfig.
+                                                      While an update of the field runs, another patch
+                                                      answers 400 FAILED_PRECONDITION.
                                                       The new configuration shows at once; indexes it adds are
                                                       CREATING until fieldUpdateSeconds have passed. A failed
                                                       update (failNextFieldUpdates) ends with an INTERNAL
@@ -360,14 +363,17 @@ class AdminStandIn(StandIn):
         indexes, ttl, running = self.field_effective(name)
         previous = self.fields[name]["previous"] if name in self.fields else (None, False)
         before = {self.field_index_key(i) for i in (previous[0] if previous[0] is not None else self.ancestor_indexes(path))}
-        config = {"usesAncestorConfig": indexes is None}
-        shown = indexes if indexes is not None else self.ancestor_indexes(path)
-        config["indexes"] = [dict(i, state="CREATING" if running and self.field_index_key(i) not in before else "READY")
-                             for i in shown]
+        reverting = indexes is None and running is not None and previous[0] is not None
+        config = {"usesAncestorConfig": indexes is None and not reverting}
+        if reverting:  # the old override stays in force until the revert is done (Field.indexConfig.reverting)
+            config["indexes"] = [dict(i, state="READY") for i in previous[0]]
+            config["reverting"] = True
+        else:
+            shown = indexes if indexes is not None else self.ancestor_indexes(path)
+            config["indexes"] = [dict(i, state="CREATING" if running and self.field_index_key(i) not in before else "READY")
+                                 for i in shown]
         if indexes is None:
             config["ancestorField"] = f"{database}/collectionGroups/__default__/fields/*"
-            if running:
-                config["reverting"] = True
         view = {"name": name, "indexConfig": config}
         if ttl:
             view["ttlConfig"] = {"state": "CREATING" if running and not previous[1] else "ACTIVE"}
@@ -381,8 +387,9 @@ class AdminStandIn(StandIn):
         prefix = f"{database}/collectionGroups/" + ("" if group == "-" else f"{group}/fields/")
         names = []
         for name in sorted(self.fields):
-            indexes, ttl, _ = self.field_effective(name)
-            if name.startswith(prefix) and (indexes is not None or (ttl and "ttlConfig:*" in text)):
+            indexes, ttl, running = self.field_effective(name)
+            overridden = indexes is not None or (running is not None and self.fields[name]["previous"][0] is not None)
+            if name.startswith(prefix) and (overridden or (ttl and "ttlConfig:*" in text)):
                 names.append(name)
         views = [self.field_view(n) for n in names]
         if group == "-":

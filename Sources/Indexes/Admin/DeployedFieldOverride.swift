@@ -9,10 +9,9 @@ public struct DeployedFieldOverride: Sendable, Equatable {
     public var override: FieldOverride
     /// States of `override.indexes`, in the same order.
     public var indexStates: [DeployedIndex.State]
-    /// True when the field has no index override of its own (listed only for its TTL policy), or
-    /// is going back to its ancestor's indexes.
+    /// True when the field has no index override of its own (listed only for its TTL policy).
     public var usesAncestorConfig: Bool
-    /// True while the override is being removed.
+    /// True while the override is being removed (its indexes stay until that is done).
     public var reverting: Bool
 
     public init(

@@ -18,6 +18,15 @@ extension IndexPipeline {
                     report.overridesUpdated.append(summary)
                     report.operations.append(operation.name)
                     events.emit(.patching(environment: environment, field: summary, changes: entry.differences))
+                } catch where error.code == .failedPrecondition || error.code == .aborted {
+                    // Another deploy started an update of this field first: fine if it applies the file's override.
+                    if await isBeingApplied(entry.override) {
+                        report.overridesUnchanged.append(summary)
+                        events.emit(.alreadyExists(environment: environment, index: summary))
+                    } else {
+                        report.failed.append("\(summary): \(error)")
+                        events.emit(.failed(environment: environment, index: summary, reason: error.description))
+                    }
                 } catch {
                     report.failed.append("\(summary): \(error)")
                     events.emit(.failed(environment: environment, index: summary, reason: error.description))
@@ -46,5 +55,14 @@ extension IndexPipeline {
                 }
             }
         }
+    }
+
+    /// Whether the field is now deployed as `override` says, or being updated to it.
+    private func isBeingApplied(_ override: FieldOverride) async -> Bool {
+        guard let fields = try? await admin.deployedFieldOverrides(), let operations = try? await admin.fieldOverrideOperations() else {
+            return false
+        }
+        let diff = FieldOverrideDiff(file: IndexFile(indexes: [], fieldOverrides: [override]), deployed: fields, operations: operations)
+        return diff.entries.first.map { $0.status == .applied || $0.status == .applying } ?? false
     }
 }
