@@ -150,7 +150,7 @@ final class FieldOverridePipelineTests: XCTestCase {
         XCTAssertEqual(failed.note, "the last update failed: updating the indexes of \(name) failed")
         XCTAssertTrue(log.events.contains(.failed(
             environment: "staging", index: "field override trades.migratedAt (not indexed)",
-            reason: "not applied: run `runbook indexes deploy` first; the last update failed: updating the indexes of \(name) failed")), "\(log.events)")
+            reason: "not applied, the last update failed: updating the indexes of \(name) failed: deploy again")), "\(log.events)")
 
         let retried = try await pipeline.deploy(file)
         XCTAssertEqual(retried.overridesUpdated, ["field override trades.migratedAt (not indexed)"])

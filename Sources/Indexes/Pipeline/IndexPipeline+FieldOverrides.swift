@@ -8,7 +8,9 @@ extension IndexPipeline {
     func deployFieldOverrides(_ diff: FieldOverrideDiff, prune: Bool, into report: inout DeployReport) async {
         // Turning a TTL policy off goes first: a collection group has at most one TTL field, so
         // moving it needs the old one off before the new one is on (the Firebase CLI's order).
-        let ordered = diff.entries.filter { $0.override.ttl == false } + diff.entries.filter { $0.override.ttl != false }
+        let inFile = diff.entries.filter { $0.fileOffset != nil }
+        let ordered = inFile.filter { $0.override.ttl == false } + inFile.filter { $0.override.ttl != false }
+            + diff.entries.filter { $0.fileOffset == nil }
         for entry in ordered {
             let summary = entry.summary
             switch entry.status {

@@ -83,6 +83,7 @@ extension IndexPipeline {
     private func overrideEvent(_ entry: FieldOverrideDiff.Entry) -> (String, IndexEvent) {
         let summary = entry.summary
         let failure = entry.note.map { "; \($0)" } ?? ""
+        let notApplied = entry.note.map { "not applied, \($0): deploy again" } ?? "not applied: run `runbook indexes deploy` first"
         switch entry.status {
         case .applied, .extra:
             return ("applied", .ready(environment: environment, index: summary))
@@ -94,7 +95,7 @@ extension IndexPipeline {
                                       reason: "a single-field index NEEDS_REPAIR: remove the override and deploy again"))
         case .missing:
             return ("missing", .failed(environment: environment, index: summary,
-                                       reason: "not applied: run `runbook indexes deploy` first\(failure)"))
+                                       reason: notApplied))
         case .differs:
             return ("differs", .failed(environment: environment, index: summary,
                                        reason: "differs from the file: \(entry.differences.joined(separator: "; "))\(failure)"))
