@@ -156,7 +156,7 @@ struct IndexesCommand: AsyncParsableCommand {
 }
 
 extension IndexesCommand {
-    static let emulatorNote = "the emulator has no index API and serves every query without composite indexes; the file check and coverage ran above"
+    static let emulatorNote = "the emulator has no index API (composite indexes, field overrides) and serves every query without composite indexes; the file check and coverage ran above"
 
     struct Stage {
         var name: String

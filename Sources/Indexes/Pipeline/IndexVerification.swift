@@ -81,6 +81,6 @@ public struct IndexVerification: Sendable, Codable, Equatable {
     /// The result for an emulator: nothing to build, said plainly.
     public static func notApplicable(environment: String, database: String) -> IndexVerification {
         IndexVerification(environment: environment, database: database, status: .notApplicable, indexes: [],
-                          message: "the emulator has no index API and serves every query without composite indexes: the build step does not apply")
+                          message: "the emulator has no index API (composite indexes, field overrides) and serves every query without composite indexes: the build step does not apply")
     }
 }
