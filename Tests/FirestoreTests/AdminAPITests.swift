@@ -237,6 +237,29 @@ extension AdminAPITests {
     }
 }
 
+extension AdminAPITests {
+    /// The refresh lives in the transport, so the data client's calls get it too, not only admin calls.
+    @Test func transportReplacesARefusedTokenOnceForAnyCaller() async throws {
+        let oauth = try await StandInServer.start(.oauthToken)
+        defer { oauth.stop() }
+        let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
+        defer { account.remove() }
+        try await oauth.control("/control/keys", [
+            "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
+        ])
+        let server = try await StandInServer.start(.adminAPI)
+        defer { server.stop() }
+        try await server.control("/control/config", ["requiredToken": .string("standin-token-2")])
+        let transport = RESTTransport(
+            baseURL: server.baseURL.appendingPathComponent("v1"), auth: try ServiceAccountTokenProvider(keyPath: account.keyFilePath),
+            retry: .none)
+        _ = try await transport.send("GET", "projects/p/databases/(default)/collectionGroups/-/indexes", operation: "list")
+        _ = try await transport.send("GET", "projects/p/databases/(default)/collectionGroups/-/indexes", operation: "list")
+        let seen = try await server.requests().map { $0.headers["authorization"] ?? "" }
+        #expect(seen == ["Bearer standin-token-1", "Bearer standin-token-2", "Bearer standin-token-2"])
+    }
+}
+
 /// Collects the operations `waitForOperation` reports.
 actor PollLog {
     private(set) var entries: [AdminOperation] = []

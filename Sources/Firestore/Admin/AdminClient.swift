@@ -65,14 +65,8 @@ public final class AdminClient: Sendable {
                     + "it serves every query without composite indexes. Run this against a real project.",
                 operation: operation, target: "\(databaseName) at \(emulatorHost) (emulator)")
         }
-        do {
-            return try await transport.send(method, encodedPath, query: query, body: body, operation: operation)
-        } catch where error.httpStatus == 401 {
-            // A cached token the server no longer accepts (revoked, key rotated): fetch a new one once.
-            guard let refreshable = transport.auth as? any RefreshableTokenProvider else { throw error }
-            await refreshable.invalidate()
-            return try await transport.send(method, encodedPath, query: query, body: body, operation: operation)
-        }
+        // RESTTransport replaces a token the server refuses (401) once by itself.
+        return try await transport.send(method, encodedPath, query: query, body: body, operation: operation)
     }
 
     func decode<T>(_ operation: String, _ body: () throws(AdminDecodingError) -> T) throws(FirestoreError) -> T {

@@ -82,10 +82,18 @@ public final class RESTTransport: Sendable {
         let deadline = Date().addingTimeInterval(timeout ?? self.timeout)
         let url = try makeURL(path, query: query, operation: operation)
         var attempt = 0
+        var refreshedToken = false
         while true {
             attempt += 1
             do {
                 return try await attemptOnce(method, url, body: body, operation: operation, deadline: deadline)
+            } catch let error where error.httpStatus == 401 && !refreshedToken {
+                // A cached token the server no longer accepts (revoked, key rotated): fetch a new
+                // one and try once more; a second 401 is reported.
+                guard let refreshable = auth as? any RefreshableTokenProvider else { throw error }
+                await refreshable.invalidate()
+                refreshedToken = true
+                attempt -= 1
             } catch let error {
                 guard policy.shouldRetry(error, attempt: attempt) else { throw error }
                 let wait = policy.backoff(afterAttempt: attempt)
