@@ -24,6 +24,12 @@ final class VectorTests: XCTestCase {
                 let model = normalizer.normalize(vector.input).model
                 XCTAssertTrue(Value.map(model.fields).isIdentical(to: .map(vector.modelFields)),
                               "\(vector.label): read model\n got      \(sorted(model.fields))\n expected \(sorted(vector.modelFields))")
+                // Field by field through the view, including fields v2 removes.
+                for key in Set(vector.modelFields.keys).union(vector.input.keys) {
+                    let expected = vector.modelFields[key]
+                    XCTAssertTrue(model[key].map { value in expected.map { value.isIdentical(to: $0) } ?? false } ?? (expected == nil),
+                                  "\(vector.label): model[\(key)] is \(String(describing: model[key])), expected \(String(describing: expected))")
+                }
                 XCTAssertEqual(model.schemaVersion, vector.modelSchemaVersion, "\(vector.label): schemaVersion")
                 XCTAssertEqual(model.compatibilityLayerUsed, vector.modelCompatibilityLayerUsed, "\(vector.label): compatibilityLayerUsed")
             }

@@ -5,20 +5,50 @@ import Firestore
 /// It carries **both** the v2 fields and the legacy ones (a v0 trade gets `skillsOffered`; a v2
 /// trade still shows `offeredSkills` when it had them), so old and new readers keep working while
 /// documents of every version coexist.
+///
+/// It is a view: the stored fields plus the few top-level fields v2 derives, so reading a field
+/// through ``subscript(_:)`` copies nothing. ``fields`` assembles the whole map when a caller
+/// needs it as one dictionary.
 public struct ReadModel: Sendable, Hashable {
-    /// The stored fields with every value v2 derives applied on top (never `migratedAt`,
-    /// `migrationId` or `schemaVersion`: those are the stored document's own).
-    public var fields: [String: Value]
+    /// The stored document's fields, as stored.
+    public let stored: [String: Value]
+    /// Top-level fields whose v2 value differs from the stored one; `nil` means v2 has no such field.
+    public let derived: [String: Value?]
     /// The stored document's version: its `schemaVersion` integer, or, when it has none, 0 for a
     /// legacy trade and 1 for a current (v1) trade, conversation or notification.
     public var schemaVersion: Int
     /// True when a value had to be derived: the stored document is not (yet) complete v2.
     public var compatibilityLayerUsed: Bool
 
-    public init(fields: [String: Value], schemaVersion: Int, compatibilityLayerUsed: Bool) {
-        self.fields = fields
+    public init(stored: [String: Value], derived: [String: Value?] = [:], schemaVersion: Int, compatibilityLayerUsed: Bool) {
+        self.stored = stored
+        self.derived = derived
         self.schemaVersion = schemaVersion
         self.compatibilityLayerUsed = compatibilityLayerUsed
+    }
+
+    /// A top-level field as a v2 reader sees it.
+    public subscript(_ field: String) -> Value? {
+        if let value = derived[field] { return value }
+        return stored[field]
+    }
+
+    /// The stored fields with every value v2 derives applied on top (never `migratedAt`,
+    /// `migrationId` or `schemaVersion`: those are the stored document's own).
+    public var fields: [String: Value] {
+        guard !derived.isEmpty else { return stored }
+        var fields = stored
+        for (name, value) in derived { fields[name] = value }
+        return fields
+    }
+
+    public static func == (a: ReadModel, b: ReadModel) -> Bool {
+        a.schemaVersion == b.schemaVersion && a.compatibilityLayerUsed == b.compatibilityLayerUsed && a.fields == b.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(schemaVersion)
+        hasher.combine(fields)
     }
 }
 
@@ -53,8 +83,21 @@ public struct Normalized: Sendable, Hashable {
     public var schemaVersion: Int
 
     public var model: ReadModel {
-        let fields = report.updates.isEmpty ? stored : DocumentChange(updates: report.updates).applied(to: stored, serverTime: .null)
-        return ReadModel(fields: fields, schemaVersion: schemaVersion, compatibilityLayerUsed: !report.updates.isEmpty)
+        guard !report.updates.isEmpty else {
+            return ReadModel(stored: stored, schemaVersion: schemaVersion, compatibilityLayerUsed: false)
+        }
+        // Only the top-level fields the updates touch are rebuilt; the rest stay shared with `stored`.
+        var byField: [String: [FieldUpdate]] = [:]
+        for update in report.updates {
+            guard let head = update.path.segments.first else { continue }
+            byField[head, default: []].append(update)
+        }
+        var derived: [String: Value?] = [:]
+        for (head, updates) in byField {
+            let slice = stored[head].map { [head: $0] } ?? [:]
+            derived[head] = .some(DocumentChange(updates: updates).applied(to: slice, serverTime: .null)[head])
+        }
+        return ReadModel(stored: stored, derived: derived, schemaVersion: schemaVersion, compatibilityLayerUsed: true)
     }
 }
 
