@@ -9,13 +9,19 @@ import Testing
     private static let retry = RetryPolicy(maxAttempts: 2, initialBackoff: 0.05, maxBackoff: 0.1)
     private static let database = "projects/tradeya-staging/databases/(default)"
 
-    private func withAdmin(_ body: (StandInServer, AdminClient) async throws -> Void) async throws {
+    /// `fieldSeconds`: how long a field update runs; a test that looks at one while it runs makes it
+    /// long and ends it with `finish`, so a busy machine cannot make the update end too early.
+    private func withAdmin(fieldSeconds: String = "0.6", _ body: (StandInServer, AdminClient) async throws -> Void) async throws {
         let server = try await StandInServer.start(.adminAPI)
         defer { server.stop() }
-        try await server.control("/control/config", ["fieldUpdateSeconds": .number("0.6")])
+        try await server.control("/control/config", ["fieldUpdateSeconds": .number(fieldSeconds)])
         let auth = try EnvironmentTokenProvider(environment: ["TOKEN": "field-test-token"], variable: "TOKEN")
         let admin = AdminClient(projectID: "tradeya-staging", endpoint: server.baseURL, auth: auth, retry: Self.retry, timeout: 20)
         try await body(server, admin)
+    }
+
+    private func finish(_ server: StandInServer, _ operation: AdminOperation) async throws {
+        _ = try await server.control("/control/finish-operation", ["name": .string(operation.name)])
     }
 
     @Test func exemptionRunsAsAFieldOperationThenTheFieldIsListedAsAnOverride() async throws {
@@ -55,7 +61,7 @@ import Testing
     }
 
     @Test func indexesAndTTLArePatchedUnderTheirMaskAndNewIndexesBuild() async throws {
-        try await withAdmin { server, admin in
+        try await withAdmin(fieldSeconds: "600") { server, admin in
             let indexes = [AdminField.Index(queryScope: .collectionGroup, mode: .ascending), AdminField.Index(mode: .arrayContains)]
             let started = try await admin.patchField(collectionGroup: "sessions", fieldPath: "expiresAt", indexes: indexes, ttl: true)
             #expect(started.ttlConfigDelta == "ADD")
@@ -64,6 +70,7 @@ import Testing
             let building = try await admin.field(collectionGroup: "sessions", fieldPath: "expiresAt")
             #expect(building.indexes.map(\.state) == [.creating, .ready])
             #expect(building.ttlState == .creating)
+            try await finish(server, started)
             _ = try await admin.waitForOperation(named: started.name, pollInterval: 0.1, timeout: 10)
             let built = try await admin.field(collectionGroup: "sessions", fieldPath: "expiresAt")
             #expect(built.indexes == indexes.map { var index = $0; index.state = .ready; return index })
@@ -75,14 +82,16 @@ import Testing
             #expect(off.ttlConfigDelta == "REMOVE")
             let body = try JSON.parse(Data(try #require(try await server.requests().last { $0.method == "PATCH" }).body.utf8))
             #expect(body["ttlConfig"] == nil)
+            try await finish(server, off)
             _ = try await admin.waitForOperation(named: off.name, pollInterval: 0.1, timeout: 10)
             #expect(try await admin.field(collectionGroup: "sessions", fieldPath: "expiresAt").ttlState == nil)
         }
     }
 
     @Test func resetGoesBackToTheAncestorConfiguration() async throws {
-        try await withAdmin { _, admin in
+        try await withAdmin(fieldSeconds: "600") { server, admin in
             let exempt = try await admin.patchField(collectionGroup: "trades", fieldPath: "migratedAt", indexes: [])
+            try await finish(server, exempt)
             _ = try await admin.waitForOperation(named: exempt.name, pollInterval: 0.1, timeout: 10)
             let name = "\(Self.database)/collectionGroups/trades/fields/migratedAt"
             let reset = try await admin.resetField(named: name)
@@ -91,6 +100,7 @@ import Testing
             let reverting = try await admin.field(named: name)
             #expect(!reverting.usesAncestorConfig && reverting.reverting && reverting.indexes.isEmpty, "the override holds until the revert is done")
             #expect(try await admin.listFieldOverrides().map(\.name) == [name])
+            try await finish(server, reset)
             _ = try await admin.waitForOperation(named: reset.name, pollInterval: 0.1, timeout: 10)
             let after = try await admin.field(named: name)
             #expect(after.usesAncestorConfig && !after.reverting)

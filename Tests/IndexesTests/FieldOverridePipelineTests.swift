@@ -15,6 +15,14 @@ final class FieldOverridePipelineTests: XCTestCase {
         try await standIn.config(["fieldUpdateSeconds": .number("0.4")])
     }
 
+    /// Ends field updates now: tests that look at one while it runs make updates long (600 s) and
+    /// end them here, so a busy machine cannot end them before the test looks.
+    private func finish(_ operations: [String]) async throws {
+        for name in operations {
+            _ = try await standIn.server.control("/control/finish-operation", ["name": .string(name)])
+        }
+    }
+
     override func tearDown() async throws {
         standIn?.server.stop()
     }
@@ -45,7 +53,7 @@ final class FieldOverridePipelineTests: XCTestCase {
     }
 
     func testDiffSaysWhichOverridesAreAppliedDifferMissingApplyingOrExtra() async throws {
-        try await standIn.config(["fieldUpdateSeconds": .number("3")])  // still running when the diff looks
+        try await standIn.config(["fieldUpdateSeconds": .number("600")])  // still running when the diff looks
         try await seedMixed("mixed")
         let pipeline = standIn.pipeline("staging", project: "mixed")
         let diff = try await pipeline.diff(shipped).fieldOverrides
@@ -79,7 +87,7 @@ final class FieldOverridePipelineTests: XCTestCase {
     }
 
     func testDeployPatchesMissingAndDifferentOverridesAndLeavesExtrasAloneUnlessPruned() async throws {
-        try await standIn.config(["fieldUpdateSeconds": .number("1.5")])  // the revert is seen while it runs
+        try await standIn.config(["fieldUpdateSeconds": .number("600")])  // the revert is seen while it runs
         try await seedMixed("deploy")
         let log = EventLog()
         let pipeline = standIn.pipeline("staging", project: "deploy", events: log.sink)
@@ -94,6 +102,7 @@ final class FieldOverridePipelineTests: XCTestCase {
         let patches = try await standIn.server.requests().filter { $0.method == "PATCH" }
         XCTAssertEqual(patches.map(\.path), ["conversations", "notifications"].map { "/v1/" + field("deploy", $0, "migratedAt") })
         XCTAssertEqual(Set(patches.map(\.query)), ["updateMask=indexConfig"], "the file sets no ttl: the TTL policy is not touched")
+        try await finish(report.operations)
 
         let verification = try await pipeline.waitUntilReady(shipped, timeout: .seconds(20))
         XCTAssertEqual(verification.status, .ready, verification.message)
@@ -106,7 +115,7 @@ final class FieldOverridePipelineTests: XCTestCase {
         XCTAssertEqual(pruned.overridesUpdated, [])
         let reverting = try await pipeline.diff(shipped).fieldOverrides.entries(.extra)
         XCTAssertEqual(reverting.map(\.note), ["TTL policy only; never pruned", "reverting to inherited indexes"])
-        _ = try await standIn.admin(project: "deploy").waitForOperation(named: try XCTUnwrap(pruned.operations.last), pollInterval: 0.1, timeout: 10)
+        try await finish(pruned.operations)
         let after = try await pipeline.verify(shipped)
         XCTAssertEqual(after.status, .ready)
         XCTAssertEqual(after.fieldOverrides.filter { $0.status == .extra }.map(\.field),
@@ -114,7 +123,7 @@ final class FieldOverridePipelineTests: XCTestCase {
     }
 
     func testWaitCountsAnOverrideOnlyOnceItsUpdateIsDoneAndItsIndexesAreReady() async throws {
-        try await standIn.config(["fieldUpdateSeconds": .number("1.5")])
+        try await standIn.config(["fieldUpdateSeconds": .number("600")])
         let file = IndexFile(indexes: [], fieldOverrides: [
             FieldOverride(collectionGroup: "users", fieldPath: "tags", indexes: [.init(queryScope: .collectionGroup, mode: .arrayContains)]),
         ])
@@ -127,11 +136,17 @@ final class FieldOverridePipelineTests: XCTestCase {
         let deployed = try await standIn.admin(project: "slow-field").field(collectionGroup: "users", fieldPath: "tags")
         XCTAssertEqual(deployed.indexes.map(\.state), [.creating], "the configuration shows at once, its index still building")
 
-        let verification = try await pipeline.waitUntilReady(file, timeout: .seconds(20))
-        XCTAssertEqual(verification.status, .ready, verification.message)
-        let operation = try await standIn.admin(project: "slow-field").operation(named: try XCTUnwrap(report.operations.first))
-        XCTAssertTrue(operation.done, "the wait must outlast the running update")
+        async let waited = pipeline.waitUntilReady(file, timeout: .seconds(60))
+        // The wait reports the update running and keeps polling; once the update ends, it is done.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !log.events.contains(where: { if case .applying = $0 { true } else { false } }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         XCTAssertTrue(log.events.contains { if case .applying = $0 { true } else { false } }, "\(log.events)")
+        XCTAssertFalse(log.events.contains { if case .stepFinished(_, .wait, _, _) = $0 { true } else { false } }, "the wait must outlast the running update")
+        try await finish(report.operations)
+        let verification = try await waited
+        XCTAssertEqual(verification.status, .ready, verification.message)
         XCTAssertEqual(log.events.filter { $0 == .ready(environment: "staging", index: "field override users.tags (CONTAINS COLLECTION_GROUP)") }.count, 1)
     }
 

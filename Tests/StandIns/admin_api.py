@@ -58,6 +58,9 @@ Control (plus the common ones in standin_common.py):
   POST /control/seed-field {"name": "projects/p/databases/d/collectionGroups/g/fields/PATH",
                             "indexes": [Index, ...] | null, "ttl": false}  -> Field; an override
                             deployed by other means, in force at once (null: inherited, TTL only)
+  POST /control/finish-operation {"name": "projects/.../operations/ID"}  the operation's work is done
+                            now (a field update takes effect, or fails if it was set to); lets a test
+                            look at a long update while it runs, then end it without sleeping
   GET  /control/state -> {"indexes": [...], "fields": [...], "operations": [...]}
 """
 import json
@@ -129,6 +132,12 @@ class AdminStandIn(FieldRoutes, StandIn):
                 self.fields[name] = {"indexes": indexes, "ttl": bool(body.get("ttl", False)),
                                      "previous": (None, False), "op": None}
                 return self.field_view(name)
+            if path == "/control/finish-operation" and method == "POST":
+                op = self.operations.get(body["name"])
+                if op is None:
+                    raise HTTPFailure(404, "NOT_FOUND", f"no operation {body['name']}")
+                op["duration"] = max(0.0, time.time() - op["start"])
+                return {"ok": True}
             if path == "/control/state":
                 return {"indexes": [self.index_view(n) for n in self.indexes],
                         "fields": [self.field_view(n) for n in self.fields],
