@@ -4,16 +4,27 @@
 #
 #   Benchmarks/backups/run.sh [N ...]        default: 20000 100000
 #
+# COLLECTIONS=k spreads the N documents over k root collections (create reads several at once);
+# SUB_EVERY=m gives every m-th document a two-document `messages` subcollection and backs up with
+# --subcollections (the extra documents are not in N). RUNBOOK=path measures that binary instead
+# of building one (e.g. a copy of an older build, to compare).
+#
 # RSS should stay flat as N grows: the backup streams one page at a time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(20000 100000); fi
 scratch=${SCRATCH:-.build-backup}
+collections=${COLLECTIONS:-1}
+sub_every=${SUB_EVERY:-0}
 config=${CONFIG:-release}   # CONFIG=debug reuses a debug build (slower figures, no long compile)
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 
-swift build -c "$config" --product runbook --scratch-path "$scratch" >&2
-runbook="$scratch/$config/runbook"
+if [ -n "${RUNBOOK:-}" ]; then
+  runbook=$RUNBOOK
+else
+  swift build -c "$config" --product runbook --scratch-path "$scratch" >&2
+  runbook="$scratch/$config/runbook"
+fi
 
 sdk_root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || echo /usr/lib/google-cloud-sdk)
 emulator="$sdk_root/platform/cloud-firestore-emulator/cloud_firestore_emulator"
@@ -41,12 +52,14 @@ measure() {
   printf '%-8s %8s %9.1f %10.0f %9.1f\n' "$label" "$n" "$seconds" "$(echo "$n / $seconds" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
 }
 
-echo "emulator 127.0.0.1:$port, runbook $(git rev-parse --short HEAD) $config build, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "emulator 127.0.0.1:$port, runbook $(git rev-parse --short HEAD) $config build, $collections collection(s), subcollections every ${sub_every/#0/never}, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 printf '%-8s %8s %9s %10s %9s\n' step docs seconds docs/s "RSS MiB"
 for n in "${sizes[@]}"; do
-  python3 Benchmarks/backups/seed.py "127.0.0.1:$port" "bench-src-$n" "$n"
+  python3 Benchmarks/backups/seed.py "127.0.0.1:$port" "bench-src-$n" "$n" "$collections" "$sub_every"
   common=(--config "$work/runbook.yaml" --backup-dir "$work/backups")
-  measure create "$n" "$runbook" backup create --env "src$n" "${common[@]}"
+  create_flags=()
+  if [ "$sub_every" != 0 ]; then create_flags=(--subcollections); fi
+  measure create "$n" "$runbook" backup create --env "src$n" "${create_flags[@]}" "${common[@]}"
   id=$(ls "$work/backups/src$n")
   measure verify "$n" "$runbook" backup verify --env "src$n" "$id" "${common[@]}"
   measure restore "$n" "$runbook" backup restore --env "src$n" "$id" --into "dst$n" "${common[@]}"

@@ -131,6 +131,14 @@ struct BackupCommand: AsyncParsableCommand {
         var dryRun = false
         @Flag(help: "Replace live documents that differ from the backup.")
         var overwrite = false
+        @Flag(name: .customLong("delete-extras"), help: """
+            With --overwrite: also delete live documents of the backup's collections that the backup lacks \
+            (each only if unchanged since it was listed).
+            """)
+        var deleteExtras = false
+        @Option(name: .customLong("confirm-protected"), help: ArgumentHelp(
+            "Allow writing into a protected environment: type its name again.", valueName: "env"))
+        var confirmProtected: String?
 
         func run() async throws {
             let source = try location.target.environment()
@@ -140,14 +148,28 @@ struct BackupCommand: AsyncParsableCommand {
             let restorer = BackupRestorer(store: location.store, target: FirestoreRestoreWriter(target.firestore))
             var options = BackupRestorer.Options(environment: source.name, id: id, dryRun: dryRun, overwrite: overwrite)
             options.concurrency = max(1, min(16, target.environment.rateLimits.maxConcurrency))
+            options.deleteExtras = deleteExtras
+            options.protectedTarget = target.environment.isProtected ? target.environment.name : nil
+            options.confirmedProtected = confirmProtected
             let report = try await withProgress { try await restorer.restore(options, events: $0) }
-            emit(report, json: location.target.json) {
-                [report.dryRun
-                    ? "dry run of \(report.backupID) into \(report.target): would create \(report.created), overwrite \(report.overwritten) that differ, leave \(report.identical) identical"
-                    : "restored \(report.backupID) into \(report.target): \(report.created) created, \(report.overwritten) overwritten, \(report.identical) identical, \(report.failed) failed"]
-                    + report.overwriteExamples.map { "  differs: \($0)" } + report.failures.map { "  FAILED \($0)" }
-            }
+            emit(report, json: location.target.json) { Self.lines(report, deleteExtras: deleteExtras) }
             if report.failed > 0 { throw ExitCodes.operationFailed }
+        }
+
+        static func lines(_ report: RestoreReport, deleteExtras: Bool) -> [String] {
+            let extras: String = switch (report.dryRun, deleteExtras) {
+            case (true, true): "would delete \(report.extras) not in the backup"
+            case (true, false): "\(report.extras) not in the backup would be left (--overwrite --delete-extras deletes them)"
+            case (false, true): "\(report.extrasDeleted) not in the backup deleted"
+            case (false, false): "\(report.extras) not in the backup left in place"
+                + (report.extras > 0 ? " (--overwrite --delete-extras deletes them)" : "")
+            }
+            let head = report.dryRun
+                ? "dry run of \(report.backupID) into \(report.target): would create \(report.created), overwrite \(report.overwritten) that differ, leave \(report.identical) identical; \(extras)"
+                : "restored \(report.backupID) into \(report.target): \(report.created) created, \(report.overwritten) overwritten, \(report.identical) identical, \(report.failed) failed; \(extras)"
+            return [head] + report.overwriteExamples.map { "  differs: \($0)" }
+                + report.extraExamples.map { "  \(deleteExtras && !report.dryRun ? "deleted" : "not in backup"): \($0)" }
+                + report.failures.map { "  FAILED \($0)" } + report.notes.map { "  note: \($0)" }
         }
     }
 }

@@ -68,6 +68,46 @@ struct BackupCommandLineTests {
         #expect(restoreDamaged.status == 1 && restoreDamaged.stderr.contains("does not match the manifest"))
     }
 
+    @Test func protectedTargetNeedsItsNameTypedAndExtrasAreNamedOrDeleted() async throws {
+        let (fixture, destination, config) = try await setUp("bk-cli-protected")
+        try """
+        environments:
+          src:
+            project: \(fixture.client.projectID)
+            emulator: \(fixture.emulator.host)
+          dst:
+            project: \(destination.projectID)
+            emulator: \(fixture.emulator.host)
+            protected: true
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let created = try runbook(fixture, config, ["backup", "create", "--env", "src", "--json"])
+        let manifest = try JSONDecoder().decode(BackupManifest.self, from: Data(created.stdout.utf8))
+        _ = try await destination.commit([.set("trades/extra-1", ["late": .boolean(true)]), .set("trades/extra-2", ["late": .boolean(true)])])
+        let restore = ["backup", "restore", "--env", "src", manifest.id, "--into", "dst"]
+
+        let refused = try runbook(fixture, config, restore)
+        #expect(refused.status == 3 && refused.stderr.contains("'dst' is a protected environment")
+                && refused.stderr.contains("--confirm-protected dst"), "\(refused.stderr)")
+        let mistyped = try runbook(fixture, config, restore + ["--confirm-protected", "src"])
+        #expect(mistyped.status == 3 && mistyped.stderr.contains("does not match the target 'dst'"), "\(mistyped.stderr)")
+        #expect(try await destination.count(StructuredQuery(collection: "trades")) == 2, "refusals write nothing")
+
+        let dryRun = try runbook(fixture, config, restore + ["--dry-run"])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("would create 1000")
+                && dryRun.stdout.contains("2 not in the backup would be left")
+                && dryRun.stdout.contains("not in backup: \(destination.name("trades/extra-1"))"), "\(dryRun.stdout)\(dryRun.stderr)")
+        let needsOverwrite = try runbook(fixture, config, restore + ["--confirm-protected", "dst", "--delete-extras"])
+        #expect(needsOverwrite.status == 2 && needsOverwrite.stderr.contains("--delete-extras needs --overwrite"), "\(needsOverwrite.stderr)")
+
+        let kept = try runbook(fixture, config, restore + ["--confirm-protected", "dst"])
+        #expect(kept.status == 0 && kept.stdout.contains("1000 created") && kept.stdout.contains("2 not in the backup left in place"),
+                "\(kept.stdout)\(kept.stderr)")
+        let deleted = try runbook(fixture, config, restore + ["--confirm-protected", "dst", "--overwrite", "--delete-extras", "--json"])
+        let report = try JSONDecoder().decode(RestoreReport.self, from: Data(deleted.stdout.utf8))
+        #expect(deleted.status == 0 && report.extras == 2 && report.extrasDeleted == 2 && report.identical == 1000, "\(deleted.stderr)")
+        #expect(try await destination.count(StructuredQuery(collection: "trades")) == 1000)
+    }
+
     @Test func killDashNineDuringCreateLeavesNoFinishedLookingBackup() async throws {
         let (fixture, _, config) = try await setUp("bk-kill")
         let environmentDirectory = fixture.directory.url.appendingPathComponent("backups/src")

@@ -1,3 +1,4 @@
+import Firestore
 import Foundation
 import Testing
 @testable import Backups
@@ -14,6 +15,36 @@ import Testing
         let (size, digest) = try fileDigest(url)
         #expect(size == 1_000_003)
         #expect(digest == (try run("/usr/bin/sha256sum", [url.path])).prefix(64).description)
+    }
+
+    @Test func documentNameIsReadFromALineWithoutParsingItsFields() throws {
+        let root = "projects/p/databases/(default)/documents"
+        let documents = [
+            Document(name: "\(root)/trades/t1", fields: ["name": .string(#"x","name":"trap"#), "n": .map(["name": .string("inner")])]),
+            Document(name: "\(root)/odd ids/ü ñ %2F/sub/😀", fields: edgeFields(referenceRoot: "projects/p/databases/(default)", salt: 3)),
+            Document(name: "\(root)/q/with \"quote\"", fields: [:]),
+            Document(name: "\(root)/e/empty"),
+        ]
+        for document in documents {
+            let line = Array(document.json.serialized())
+            let fast = BackupNames.name(in: line)
+            #expect(fast == nil || fast == document.name, "\(document.name)")
+            let parsed = try JSON.parse(Data(line))["name"]?.stringValue
+            #expect(parsed == document.name)
+        }
+        #expect(BackupNames.name(in: Array(documents[0].json.serialized())) == documents[0].name, "the fast path is taken")
+        #expect(BackupNames.name(in: Array(documents[2].json.serialized())) == nil, "an escaped name is parsed instead")
+        #expect(BackupNames.name(in: Array(#"{"fields":{}}"#.utf8)) == nil)
+    }
+
+    @Test func nameOrderPutsNumericIDsFirstThenBytesSegmentBySegment() {
+        let ordered = ["c/__id-5__", "c/__id3__", "c/__id12__", "c/0", "c/A", "c/a", "c/a/s/1", "c/a/s/1/t/x", "c/a/t/0", "c/a-", "c/ab", "c/é", "c\u{0}/a", "cx/a"]
+        for (i, a) in ordered.enumerated() {
+            for (j, b) in ordered.enumerated() {
+                let c = NameOrder.compare(a, b)
+                #expect(i < j ? c < 0 : (i == j ? c == 0 : c > 0), "\(a) vs \(b)")
+            }
+        }
     }
 
     @Test func writtenFileIsGzipThatOtherToolsRead() throws {

@@ -16,6 +16,12 @@ public protocol SnapshotReader: Sendable {
     /// of `readTime`, in `__name__` order, a page at a time.
     func forEachPage(collection path: String, readTime: Timestamp, pageSize: Int,
                      _ body: ([Document]) async throws -> Void) async throws
+    /// Every document of a root collection and, at any depth, of the collections below it (also
+    /// below documents that do not exist) as of `readTime`, in `__name__` order, a page at a time.
+    ///
+    /// One query for the whole tree, where walking it costs a `listCollectionIds` call per document.
+    func forEachPage(subtree collection: String, readTime: Timestamp, pageSize: Int,
+                     _ body: ([Document]) async throws -> Void) async throws
     /// A count aggregation over one collection, at `readTime` or live when nil.
     func count(collection path: String, readTime: Timestamp?) async throws -> Int
 }
@@ -26,26 +32,41 @@ public protocol RestoreWriter: Sendable {
     var databaseRoot: String { get }
     /// The live documents among `names` (full resource names); missing ones are absent.
     func currentDocuments(names: [String]) async throws -> [String: Document]
-    /// Writes each document's full field set under its precondition (one non-atomic batch), and
-    /// returns one outcome per write, in order.
+    /// Writes each document's full field set (or deletes it) under its precondition (one
+    /// non-atomic batch), and returns one outcome per write, in order.
     func write(_ writes: [RestoreWrite]) async throws -> [RestoreWriteOutcome]
+    /// Names and `updateTime`s (no fields) of the live documents of a root collection, with
+    /// `subtree` also of everything below it, in `__name__` order at one read time, a page at a time.
+    ///
+    /// How a restore finds the documents the backup does not have.
+    func forEachLivePage(collection: String, subtree: Bool, pageSize: Int,
+                         _ body: ([Document]) async throws -> Void) async throws
 }
 
-/// One document to put back, and what must hold for the write to go through.
+/// One document to put back (or, for an extra, to delete), and what must hold for the write to go through.
 public struct RestoreWrite: Sendable {
     public enum Precondition: Sendable, Equatable {
         /// Only create: a document that appeared since it was read is left alone.
         case mustNotExist
-        /// Only replace the exact version that was read and compared.
+        /// Only replace (or delete) the exact version that was read and compared.
         case updateTime(Timestamp)
+    }
+
+    public enum Kind: Sendable, Equatable {
+        /// Set the document to exactly `document.fields`.
+        case put
+        /// Delete the document named `document.name` (its fields are ignored).
+        case delete
     }
 
     public var document: Document
     public var precondition: Precondition
+    public var kind: Kind
 
-    public init(document: Document, precondition: Precondition) {
+    public init(document: Document, precondition: Precondition, kind: Kind = .put) {
         self.document = document
         self.precondition = precondition
+        self.kind = kind
     }
 }
 

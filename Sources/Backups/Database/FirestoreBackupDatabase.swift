@@ -32,6 +32,14 @@ public struct FirestoreSnapshotReader: SnapshotReader {
         }
     }
 
+    public func forEachPage(subtree collection: String, readTime: Timestamp, pageSize: Int,
+                            _ body: ([Document]) async throws -> Void) async throws {
+        let query = SubtreeQuery.make(collection: collection, documentsRoot: databaseRoot + "/documents")
+        for try await page in reader.pages(query, pageSize: pageSize, parent: "", readTime: readTime) {
+            try await body(page)
+        }
+    }
+
     public func count(collection path: String, readTime: Timestamp?) async throws -> Int {
         let (parent, id) = Self.split(path)
         let result = try await reader.runAggregationQuery(
@@ -67,18 +75,31 @@ public struct FirestoreRestoreWriter: RestoreWriter {
 
     public func write(_ writes: [RestoreWrite]) async throws -> [RestoreWriteOutcome] {
         let requests = writes.map { write in
-            Write.set(write.document.name, write.document.fields, precondition: {
-                switch write.precondition {
-                case .mustNotExist: .exists(false)
-                case .updateTime(let time): .updateTime(time)
-                }
-            }())
+            let precondition: Precondition = switch write.precondition {
+            case .mustNotExist: .exists(false)
+            case .updateTime(let time): .updateTime(time)
+            }
+            return switch write.kind {
+            case .put: Write.set(write.document.name, write.document.fields, precondition: precondition)
+            case .delete: Write.delete(write.document.name, precondition: precondition)
+            }
         }
         return try await client.batchWrite(requests).map { outcome in
             switch outcome {
             case .success: RestoreWriteOutcome(error: nil)
             case .failure(let error): RestoreWriteOutcome(error: "\(error.code.rawValue): \(error.message)")
             }
+        }
+    }
+
+    /// A names-only query (`select __name__`): the live listing costs no field data.
+    public func forEachLivePage(collection: String, subtree: Bool, pageSize: Int,
+                                _ body: ([Document]) async throws -> Void) async throws {
+        let query = subtree
+            ? SubtreeQuery.make(collection: collection, documentsRoot: client.databaseName + "/documents")
+            : StructuredQuery(collection: collection)
+        for try await page in client.pages(query.select([.documentID]), pageSize: pageSize, parent: "", readTime: nil) {
+            try await body(page)
         }
     }
 }

@@ -13,6 +13,8 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     case corruptLine(file: String, line: Int, reason: String)
     /// Restore found live documents that differ from the backup and `--overwrite` was not given.
     case refusedOverwrite(count: Int, examples: [String])
+    /// Restore into a protected environment without its name confirmed (`confirmation` is what was given).
+    case refusedProtected(environment: String, confirmation: String?)
     /// A Firestore call failed; the error keeps its gRPC status.
     case firestore(FirestoreError)
 
@@ -21,7 +23,7 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind {
         switch self {
         case .backupNotFound, .invalidArgument: .usage
-        case .refusedOverwrite: .refused
+        case .refusedOverwrite, .refusedProtected: .refused
         case .manifestUnreadable, .io, .corruptLine, .firestore: .failed
         }
     }
@@ -41,6 +43,10 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
         case .refusedOverwrite(let count, let examples):
             "refused: \(count) live document(s) differ from the backup, e.g. \(examples.joined(separator: ", ")); "
                 + "run with --dry-run to see them all, or --overwrite to replace them"
+        case .refusedProtected(let environment, let confirmation):
+            (confirmation.map { "refused: --confirm-protected '\($0)' does not match the target '\(environment)'; " }
+                ?? "refused: '\(environment)' is a protected environment and a restore writes to it; ")
+                + "run with --dry-run to see what would change, then repeat with --confirm-protected \(environment)"
         case .firestore(let error):
             error.description
         }

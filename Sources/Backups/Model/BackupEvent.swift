@@ -17,6 +17,9 @@ public enum BackupEvent: Sendable, Equatable {
     /// Restore: running totals of documents examined and what happened to them.
     case restoreProgress(collection: String, examined: Int, created: Int, overwritten: Int, identical: Int)
     case restoreCompleted(created: Int, overwritten: Int, identical: Int, dryRun: Bool)
+    /// Restore: live documents of a collection the backup lacks, how many were deleted, and how
+    /// many deletes were refused because the document changed during the restore.
+    case extrasChecked(collection: String, extras: Int, deleted: Int, conflicts: Int)
 
     /// One human line for stderr.
     public var line: String {
@@ -39,6 +42,9 @@ public enum BackupEvent: Sendable, Equatable {
             "verify \(id): \(passed ? "passed" : "FAILED")"
         case .restoreProgress(let collection, let examined, let created, let overwritten, let identical):
             "  \(collection): \(examined) examined, \(created) created, \(overwritten) overwritten, \(identical) identical"
+        case .extrasChecked(let collection, let extras, let deleted, let conflicts):
+            "  \(collection): \(extras) live document(s) not in the backup"
+                + (deleted + conflicts > 0 ? ", \(deleted) deleted, \(conflicts) kept (changed during the restore)" : "")
         case .restoreCompleted(let created, let overwritten, let identical, let dryRun):
             dryRun
                 ? "dry run: would create \(created), overwrite \(overwritten) that differ, leave \(identical) identical"

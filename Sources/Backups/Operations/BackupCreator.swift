@@ -4,8 +4,9 @@ import Foundation
 /// Takes a consistent snapshot of some collections into a new backup directory.
 ///
 /// Every read uses one `readTime`, so writes that land while the backup runs are not in it and
-/// the files are the database exactly as of that instant. Only one page of documents is held in
-/// memory at a time, whatever the collection's size.
+/// the files are the database exactly as of that instant. Several collections are read at once,
+/// each into its own file, and only one page per collection in flight is held in memory, whatever
+/// the collections' sizes.
 public struct BackupCreator: Sendable {
     public struct Options: Sendable {
         /// Environment name, for the directory and the manifest.
@@ -14,6 +15,8 @@ public struct BackupCreator: Sendable {
         public var collections: [String]?
         public var includeSubcollections = false
         public var pageSize = 500
+        /// Root collections read at the same time (each holds one page in memory).
+        public var collectionConcurrency = 4
         public var toolVersion: String
         public var createdBy: String
         /// Fixed ID, else a new sortable one.
@@ -49,6 +52,9 @@ public struct BackupCreator: Sendable {
         guard options.pageSize > 0, options.pageSize <= 10_000 else {
             throw BackupError.invalidArgument("page size \(options.pageSize) is out of range; use 1 to 10000")
         }
+        guard (1...32).contains(options.collectionConcurrency) else {
+            throw BackupError.invalidArgument("collection concurrency \(options.collectionConcurrency) is out of range; use 1 to 32")
+        }
         if let (exporter, uri) = options.managedExport {
             try exporter.validate(outputUriPrefix: uri)
         }
@@ -69,11 +75,7 @@ public struct BackupCreator: Sendable {
         let final = store.directory(environment: options.environment, id: id)
         try prepare(partial: partial, final: final)
         do {
-            var entries: [BackupManifest.CollectionEntry] = []
-            for collection in collections {
-                entries.append(try await backUp(collection: collection, into: partial, readTime: readTime,
-                                                options: options, events: events))
-            }
+            let entries = try await backUp(collections, into: partial, readTime: readTime, options: options, events: events)
             var exportRecord: ManagedExportRecord?
             if let (exporter, uri) = options.managedExport {
                 exportRecord = try await exporter.export(collections: options.collections ?? [], to: uri, events: events)
@@ -117,41 +119,56 @@ public struct BackupCreator: Sendable {
         }
     }
 
+    /// Reads up to `collectionConcurrency` collections at once; the entries come back in the order asked.
+    private func backUp(_ collections: [String], into directory: URL, readTime: Timestamp, options: Options,
+                        events: AsyncStream<BackupEvent>.Continuation?) async throws -> [BackupManifest.CollectionEntry] {
+        try await withThrowingTaskGroup(of: (Int, BackupManifest.CollectionEntry).self) { group in
+            var entries = [BackupManifest.CollectionEntry?](repeating: nil, count: collections.count)
+            var next = 0
+            func startNext() {
+                let index = next, collection = collections[index]
+                next += 1
+                group.addTask {
+                    (index, try await self.backUp(collection: collection, into: directory, readTime: readTime,
+                                                  options: options, events: events))
+                }
+            }
+            while next < min(options.collectionConcurrency, collections.count) { startNext() }
+            while let (index, entry) = try await group.next() {
+                entries[index] = entry
+                if next < collections.count { startNext() }
+            }
+            return entries.compactMap { $0 }
+        }
+    }
+
+    /// One root collection into its file. With subcollections, one query returns the collection and
+    /// everything below it in `__name__` order: each document followed by its subcollections, depth
+    /// first, documents under a parent that does not exist included.
     private func backUp(collection: String, into directory: URL, readTime: Timestamp, options: Options,
                         events: AsyncStream<BackupEvent>.Continuation?) async throws -> BackupManifest.CollectionEntry {
         events?.yield(.collectionStarted(collection: collection))
         let fileName = BackupStore.fileName(forCollection: collection)
         let writer = try CollectionFileWriter(url: directory.appendingPathComponent(fileName))
         var countsByParent: [String: Int] = [collection: 0]
-        try await walk(collection: collection, root: collection, readTime: readTime, options: options,
-                       writer: writer, countsByParent: &countsByParent, events: events)
+        let body: ([Document]) async throws -> Void = { page in
+            for document in page {
+                try writer.append(line: Array(document.json.serialized()))
+                countsByParent[document.collectionPath, default: 0] += 1
+            }
+            try writer.drain()
+            events?.yield(.documentsWritten(collection: collection, documents: writer.lineCount, bytes: writer.uncompressedBytes))
+            try options.afterPage?(collection, writer.lineCount)
+        }
+        if options.includeSubcollections {
+            try await reader.forEachPage(subtree: collection, readTime: readTime, pageSize: options.pageSize, body)
+        } else {
+            try await reader.forEachPage(collection: collection, readTime: readTime, pageSize: options.pageSize, body)
+        }
         let (byteSize, sha256) = try writer.finish()
         events?.yield(.collectionFinished(collection: collection, documents: writer.lineCount, bytes: byteSize, sha256: sha256))
         return BackupManifest.CollectionEntry(collection: collection, file: fileName, documentCount: writer.lineCount,
                                               countsByParent: countsByParent, byteSize: byteSize, sha256: sha256)
-    }
-
-    /// Writes a collection's documents, each followed (depth first) by its subcollections when asked.
-    private func walk(collection path: String, root: String, readTime: Timestamp, options: Options,
-                      writer: CollectionFileWriter, countsByParent: inout [String: Int],
-                      events: AsyncStream<BackupEvent>.Continuation?) async throws {
-        var counts = countsByParent
-        try await reader.forEachPage(collection: path, readTime: readTime, pageSize: options.pageSize) { page in
-            for document in page {
-                try writer.append(line: Array(document.json.serialized()))
-                counts[path, default: 0] += 1
-                if options.includeSubcollections {
-                    for sub in try await reader.collectionIDs(under: document.path, readTime: readTime).sorted() {
-                        try await walk(collection: document.path + "/" + sub, root: root, readTime: readTime,
-                                       options: options, writer: writer, countsByParent: &counts, events: events)
-                    }
-                }
-            }
-            try writer.drain()
-            events?.yield(.documentsWritten(collection: root, documents: writer.lineCount, bytes: writer.uncompressedBytes))
-            try options.afterPage?(root, writer.lineCount)
-        }
-        countsByParent = counts
     }
 
     /// Manifest last, synced, then the directory renamed into place and its parent synced.

@@ -8,12 +8,21 @@ import Foundation
 /// `overwrite`, and only the version that was compared (an `updateTime` precondition), so a restore
 /// never silently clobbers live data. Without `overwrite`, a first pass looks for differing
 /// documents and refuses before anything is written. Batches of writes run several at a time.
+/// Live documents the backup lacks (extras) are counted and named, and deleted only with
+/// `deleteExtras`. A protected target is written only when its name is confirmed.
 public struct BackupRestorer: Sendable {
     public struct Options: Sendable {
         public var environment: String
         public var id: String
         public var dryRun = false
         public var overwrite = false
+        /// Delete live documents of the backup's collections that the backup does not hold (needs
+        /// `overwrite`: together they put the collections back exactly as they were).
+        public var deleteExtras = false
+        /// The target environment's name when it is protected (staging, production): anything but
+        /// a dry run is refused unless `confirmedProtected` repeats that name.
+        public var protectedTarget: String?
+        public var confirmedProtected: String?
         /// Writes per batchWrite request (Firestore's limit is 500).
         public var batchSize = 500
         /// batchWrite requests in flight at once.
@@ -39,6 +48,13 @@ public struct BackupRestorer: Sendable {
         guard (1...500).contains(options.batchSize), (1...64).contains(options.concurrency) else {
             throw BackupError.invalidArgument("batch size must be 1...500 and concurrency 1...64")
         }
+        if options.deleteExtras && !options.overwrite {
+            throw BackupError.invalidArgument(
+                "--delete-extras needs --overwrite: deleting what the backup lacks only makes sense when differing documents are put back too")
+        }
+        if let protected = options.protectedTarget, !options.dryRun, options.confirmedProtected != protected {
+            throw BackupError.refusedProtected(environment: protected, confirmation: options.confirmedProtected)
+        }
         let manifest = try store.manifest(environment: options.environment, id: options.id)
         let directory = store.directory(environment: options.environment, id: options.id)
         try checkFiles(manifest, in: directory)
@@ -48,14 +64,17 @@ public struct BackupRestorer: Sendable {
 
         if !options.dryRun && !options.overwrite {
             // Look before writing: refuse while nothing has been touched yet.
-            let preview = try await run(manifest, in: directory, rewriter: rewriter, mode: .preview, options: options, events: nil)
+            let (preview, _) = try await run(manifest, in: directory, rewriter: rewriter, mode: .preview, options: options, events: nil)
             if preview.overwritten > 0 {
                 throw BackupError.refusedOverwrite(count: preview.overwritten, examples: Array(preview.overwriteExamples.prefix(5)))
             }
         }
         var report = base
-        report.merge(try await run(manifest, in: directory, rewriter: rewriter,
-                                   mode: options.dryRun ? .preview : .write, options: options, events: events))
+        let (pass, unsorted) = try await run(manifest, in: directory, rewriter: rewriter,
+                                             mode: options.dryRun ? .preview : .write, options: options, events: events)
+        report.merge(pass)
+        report.merge(try await reconcileExtras(manifest, in: directory, rewriter: rewriter, unsorted: unsorted,
+                                               options: options, events: events))
         events?.yield(.restoreCompleted(created: report.created, overwritten: report.overwritten,
                                         identical: report.identical, dryRun: options.dryRun))
         return report
@@ -63,12 +82,15 @@ public struct BackupRestorer: Sendable {
 
     enum Mode { case preview, write }
 
-    /// One pass over every file, a batch at a time, several batches in flight.
-    private func run(_ manifest: BackupManifest, in directory: URL, rewriter: NameRewriter, mode: Mode,
-                     options: Options, events: AsyncStream<BackupEvent>.Continuation?) async throws -> RestoreReport {
+    /// One pass over every file, a batch at a time, several batches in flight. Also returns the
+    /// collections whose file is not in Firestore's name order (the extras pass can't merge those).
+    private func run(_ manifest: BackupManifest, in directory: URL, rewriter: NameRewriter, mode: Mode, options: Options,
+                     events: AsyncStream<BackupEvent>.Continuation?) async throws -> (RestoreReport, unsorted: Set<String>) {
         var total = RestoreReport(backupID: manifest.id, source: rewriter.source, target: rewriter.target,
                                   dryRun: options.dryRun, overwrite: options.overwrite)
+        var unsorted: Set<String> = []
         for entry in manifest.collections {
+            var previousPath: String?
             let reader = try CollectionFileReader(url: directory.appendingPathComponent(entry.file))
             var collectionReport = RestoreReport.empty(dryRun: options.dryRun, overwrite: options.overwrite)
             var examined = 0
@@ -98,6 +120,8 @@ public struct BackupRestorer: Sendable {
                     } catch {
                         throw BackupError.corruptLine(file: entry.file, line: reader.lineNumber, reason: "not a Firestore document: \(error)")
                     }
+                    if let previousPath, NameOrder.compare(previousPath, document.path) >= 0 { unsorted.insert(entry.collection) }
+                    previousPath = document.path
                     batch.append(rewriter.rewrite(document))
                     if batch.count == options.batchSize { try await submit() }
                 }
@@ -110,7 +134,7 @@ public struct BackupRestorer: Sendable {
             }
             total.merge(collectionReport)
         }
-        return total
+        return (total, unsorted)
     }
 
     /// Compares one batch with the target and, when writing, puts back what is missing or differs.
