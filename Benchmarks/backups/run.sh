@@ -52,7 +52,9 @@ measure() {
   printf '%-8s %8s %9.1f %10.0f %9.1f\n' "$label" "$n" "$seconds" "$(echo "$n / $seconds" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
 }
 
-echo "emulator 127.0.0.1:$port, runbook $(git rev-parse --short HEAD) $config build, $collections collection(s), subcollections every ${sub_every/#0/never}, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+label="runbook $(git rev-parse --short HEAD) $config build"
+if [ -n "${RUNBOOK:-}" ]; then label="$RUNBOOK"; fi
+echo "emulator 127.0.0.1:$port, $label, $collections collection(s), subcollections every ${sub_every/#0/never}, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 printf '%-8s %8s %9s %10s %9s\n' step docs seconds docs/s "RSS MiB"
 for n in "${sizes[@]}"; do
   python3 Benchmarks/backups/seed.py "127.0.0.1:$port" "bench-src-$n" "$n" "$collections" "$sub_every"

@@ -39,6 +39,9 @@ struct BackupCommand: AsyncParsableCommand {
         var exportTo: String?
         @Option(help: "Documents per read request.")
         var pageSize = 500
+        @Option(name: .customLong("parallel"), help: ArgumentHelp(
+            "Root collections read at once (1 to 32), each holding one page in memory.", valueName: "n"))
+        var parallel = 4
 
         func run() async throws {
             let connection = try location.target.connect()
@@ -47,6 +50,7 @@ struct BackupCommand: AsyncParsableCommand {
                 environment: connection.environment.name, collections: list, includeSubcollections: subcollections,
                 toolVersion: BackupCommand.toolVersion, createdBy: location.who)
             options.pageSize = pageSize
+            options.collectionConcurrency = parallel
             if let exportTo { options.managedExport = (ManagedExporter(admin: connection.admin), exportTo) }
             let creator = BackupCreator(store: location.store, reader: FirestoreSnapshotReader(connection.firestore))
             let manifest = try await withProgress { try await creator.create(options, events: $0) }
@@ -127,7 +131,7 @@ struct BackupCommand: AsyncParsableCommand {
         var id: String
         @Option(help: ArgumentHelp("Restore into this environment instead (names rewritten to its project).", valueName: "env"))
         var into: String?
-        @Flag(help: "Say what would be created, overwritten or left identical; write nothing.")
+        @Flag(help: "Say what would be created, overwritten, left identical or (extras) deleted; write nothing.")
         var dryRun = false
         @Flag(help: "Replace live documents that differ from the backup.")
         var overwrite = false
