@@ -32,7 +32,7 @@ struct BackupCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
         @Option(help: ArgumentHelp("Root collections to back up, comma-separated (default: all).", valueName: "a,b"))
         var collections: String?
-        @Flag(help: "Include every document's subcollections.")
+        @Flag(help: "Include subcollections at any depth (also those below documents that no longer exist).")
         var subcollections = false
         @Option(name: .customLong("export-to"), help: ArgumentHelp(
             "Also run Firestore's managed export to this Cloud Storage prefix and wait for it.", valueName: "gs://bucket/path"))

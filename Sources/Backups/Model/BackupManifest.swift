@@ -16,7 +16,8 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var database: String
     /// The one snapshot time every document was read at, RFC 3339 with up to nanosecond digits.
     public var readTime: String
-    /// True when each document's subcollections were walked and stored after it.
+    /// True when each collection's whole tree was stored: subcollections at any depth, each
+    /// document followed by those below it (also below documents that do not exist).
     public var includesSubcollections: Bool
     public var collections: [CollectionEntry]
     public var toolVersion: String
