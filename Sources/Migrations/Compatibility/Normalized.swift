@@ -87,15 +87,23 @@ public struct Normalized: Sendable, Hashable {
             return ReadModel(stored: stored, schemaVersion: schemaVersion, compatibilityLayerUsed: false)
         }
         // Only the top-level fields the updates touch are rebuilt; the rest stay shared with `stored`.
-        var byField: [String: [FieldUpdate]] = [:]
-        for update in report.updates {
-            guard let head = update.path.segments.first else { continue }
-            byField[head, default: []].append(update)
-        }
         var derived: [String: Value?] = [:]
-        for (head, updates) in byField {
-            let slice = stored[head].map { [head: $0] } ?? [:]
-            derived[head] = .some(DocumentChange(updates: updates).applied(to: slice, serverTime: .null)[head])
+        derived.reserveCapacity(report.updates.count)
+        for update in report.updates {
+            let segments = update.path.segments
+            guard let head = segments.first else { continue }
+            if segments.count == 1 {
+                derived[head] = .some(update.newValue)
+                continue
+            }
+            var slice: [String: Value] = [:]
+            if let current = derived[head] ?? stored[head] { slice[head] = current }
+            if let value = update.newValue {
+                DocumentChange.set(value, at: segments[...], in: &slice)
+            } else {
+                DocumentChange.remove(segments[...], in: &slice)
+            }
+            derived[head] = .some(slice[head])
         }
         return ReadModel(stored: stored, derived: derived, schemaVersion: schemaVersion, compatibilityLayerUsed: true)
     }
