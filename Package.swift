@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // SHA-256 (OpenSSL) for backup files and migration checksums.
+        .target(name: "Digest", dependencies: ["COpenSSL"]),
         // Starts the real Cloud Firestore emulator for tests of every layer above the client.
         .target(name: "FirestoreTesting", dependencies: ["Firestore"]),
 
@@ -54,12 +56,12 @@ let package = Package(
         .target(
             name: "Migrations",
             dependencies: [
-                "Firestore", "Indexes",
+                "Firestore", "Indexes", "Digest",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Backups", dependencies: ["Firestore", "Gzip", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Backups", dependencies: ["Firestore", "Gzip", "Digest", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Indexes", dependencies: ["Firestore", .product(name: "Logging", package: "swift-log")]),
 
         // Layer 6: the command line.
@@ -79,8 +81,8 @@ let package = Package(
         .executableTarget(name: "compat-bench", dependencies: ["Firestore", "Migrations"], path: "Benchmarks/migrations/compat/Sources"),
 
         .testTarget(name: "FirestoreTests", dependencies: ["Firestore", "FirestoreTesting"]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "FirestoreTesting"], resources: [.copy("Vectors")]),
-        .testTarget(name: "BackupsTests", dependencies: ["Backups", "FirestoreTesting"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Digest", "FirestoreTesting"], resources: [.copy("Vectors")]),
+        .testTarget(name: "BackupsTests", dependencies: ["Backups", "Digest", "FirestoreTesting"]),
         .testTarget(name: "IndexesTests", dependencies: ["Indexes", "FirestoreTesting"]),
     ]
 )

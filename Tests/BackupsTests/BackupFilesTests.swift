@@ -1,3 +1,4 @@
+import Digest
 import Firestore
 import Foundation
 import Testing

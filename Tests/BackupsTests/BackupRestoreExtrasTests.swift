@@ -1,3 +1,4 @@
+import Digest
 import Backups
 import Firestore
 import FirestoreTesting

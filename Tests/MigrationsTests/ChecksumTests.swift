@@ -1,3 +1,4 @@
+import Digest
 import XCTest
 import Firestore
 @testable import Migrations

@@ -41,24 +41,22 @@ extension FirestoreClient {
         }
         let groups = Self.requestGroups(sizes: encoded.map(\.count), budget: Self.batchWriteBodyBudget)
         if groups.count == 1 { return try await batchWriteRequest(writes[...], encoded[...]) }
+        typealias Part = (index: Int, outcome: Result<[Result<WriteResult, FirestoreError>], FirestoreError>)
+        let parts = await withTaskGroup(of: Part.self, returning: [Part].self) { group in
+            for (index, range) in groups.enumerated() {
+                let part = Array(writes[range]), bytes = Array(encoded[range])
+                group.addTask { (index, await self.batchWriteResult(part, bytes)) }
+            }
+            var parts: [Part] = []
+            for await part in group { parts.append(part) }
+            return parts
+        }
         var outcomes = [[Result<WriteResult, FirestoreError>]](repeating: [], count: groups.count)
         var failure: FirestoreError?
-        await withTaskGroup(of: (Int, Result<[Result<WriteResult, FirestoreError>], FirestoreError>).self) { group in
-            for (index, range) in groups.enumerated() {
-                let part = writes[range], bytes = encoded[range]
-                group.addTask {
-                    do throws(FirestoreError) {
-                        return (index, .success(try await self.batchWriteRequest(part, bytes)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            for await (index, result) in group {
-                switch result {
-                case .success(let part): outcomes[index] = part
-                case .failure(let error): failure = failure ?? error
-                }
+        for part in parts {
+            switch part.outcome {
+            case .success(let results): outcomes[part.index] = results
+            case .failure(let error): failure = failure ?? error
             }
         }
         if let failure { throw failure }
@@ -84,6 +82,14 @@ extension FirestoreClient {
         }
         groups.append(start..<sizes.count)
         return groups
+    }
+
+    private func batchWriteResult(_ writes: [Write], _ encoded: [[UInt8]]) async -> Result<[Result<WriteResult, FirestoreError>], FirestoreError> {
+        do {
+            return .success(try await batchWriteRequest(writes[...], encoded[...]))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func batchWriteRequest(_ writes: ArraySlice<Write>, _ encoded: ArraySlice<[UInt8]>) async throws(FirestoreError) -> [Result<WriteResult, FirestoreError>] {

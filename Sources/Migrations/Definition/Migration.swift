@@ -1,3 +1,4 @@
+import Digest
 import Firestore
 
 /// One schema migration: what it changes, how, and how to tell it worked.

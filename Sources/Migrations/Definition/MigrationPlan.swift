@@ -1,3 +1,5 @@
+import Digest
+
 /// The ordered migrations one run applies, identified by one checksum.
 ///
 /// The runbook's evidence (a dry-run, approvals) is tied to this checksum: a dry-run of one plan is

@@ -1,9 +1,10 @@
 import COpenSSL
 
-/// Incremental SHA-256 over OpenSSL's EVP interface.
+/// SHA-256 over OpenSSL's EVP interface: the one implementation every module uses.
 ///
-/// Backup files are hashed while they are written and again while they are verified, a chunk at a
-/// time, so a file of any size is checked in constant memory. One owner; not thread-safe.
+/// Incremental, so backup files are hashed while they are written and again while they are
+/// verified, a chunk at a time, in constant memory; one-shot for migration and plan checksums,
+/// which must come out the same on every machine. One owner; not thread-safe.
 public final class SHA256 {
     private let context: OpaquePointer
 
@@ -41,6 +42,11 @@ public final class SHA256 {
         let hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalizeHex()
+    }
+
+    /// One-shot digest of a string's UTF-8 bytes.
+    public static func hex(_ text: String) -> String {
+        hex(of: Array(text.utf8))
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
