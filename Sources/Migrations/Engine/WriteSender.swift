@@ -25,42 +25,66 @@ struct WriteSender {
     /// stops admission; the others in flight are still awaited and reported before it is thrown.
     func send(_ writes: [Write], onResponse: (Range<Int>, [WriteOutcome]) throws -> Void = { _, _ in }) async throws -> Sent {
         let chunks = writes.chunked(options.writesPerRequest)
-        var sent = Sent(results: Array(repeating: nil, count: writes.count), aborted: false)
-        var failure: (any Error)?
-        await withTaskGroup(of: (Range<Int>, Result<[WriteOutcome], any Error>).self) { group in
-            var inFlight = 0
-            func collect() async {
-                guard let (range, outcome) = await group.next() else { return }
-                inFlight -= 1
-                do {
-                    let results = try outcome.get()
-                    for (offset, result) in results.enumerated() { sent.results[range.lowerBound + offset] = result }
-                    try onResponse(range, results)
-                } catch {
-                    if failure == nil { failure = error }
-                }
-            }
+        let limit = options.requestsInFlight
+        // All state lives inside the group's body and is returned from it (no captured variables
+        // mutated in the body: the release build of Swift 6.3 trapped on that shape).
+        let state = await withTaskGroup(of: Response.self, returning: SendState.self) { group in
+            var state = SendState(count: writes.count)
             for chunk in chunks {
-                if inFlight >= options.requestsInFlight { await collect() }
-                if failure != nil { break }
+                if state.inFlight >= limit, let response = await group.next() {
+                    state.receive(response, onResponse)
+                }
+                if state.failure != nil { break }
                 do {
                     try await control.admit(chunk.count)
                 } catch is MigrationAborted {
-                    sent.aborted = true
+                    state.aborted = true
                     break
                 } catch {
-                    failure = error
+                    state.failure = error
                     break
                 }
                 let batch = Array(chunk), range = chunk.startIndex..<chunk.endIndex
                 group.addTask { [client] in
-                    do { return (range, .success(try await client.batchWrite(batch))) } catch { return (range, .failure(error)) }
+                    do { return Response(range: range, outcome: .success(try await client.batchWrite(batch))) } catch {
+                        return Response(range: range, outcome: .failure(error))
+                    }
                 }
-                inFlight += 1
+                state.inFlight += 1
             }
-            while inFlight > 0 { await collect() }
+            while state.inFlight > 0, let response = await group.next() {
+                state.receive(response, onResponse)
+            }
+            return state
         }
-        if let failure { throw failure }
-        return sent
+        if let failure = state.failure { throw failure }
+        return Sent(results: state.results, aborted: state.aborted)
+    }
+
+    private struct Response: Sendable {
+        var range: Range<Int>
+        var outcome: Result<[WriteOutcome], any Error>
+    }
+
+    private struct SendState {
+        var results: [WriteOutcome?]
+        var inFlight = 0
+        var aborted = false
+        var failure: (any Error)?
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        mutating func receive(_ response: Response, _ onResponse: (Range<Int>, [WriteOutcome]) throws -> Void) {
+            inFlight -= 1
+            do {
+                let outcomes = try response.outcome.get()
+                for (offset, outcome) in outcomes.enumerated() where offset < response.range.count {
+                    results[response.range.lowerBound + offset] = outcome
+                }
+                try onResponse(response.range, outcomes)
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
     }
 }
