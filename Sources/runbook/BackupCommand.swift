@@ -37,8 +37,8 @@ struct BackupCommand: AsyncParsableCommand {
         @Option(name: .customLong("export-to"), help: ArgumentHelp(
             "Also run Firestore's managed export to this Cloud Storage prefix and wait for it.", valueName: "gs://bucket/path"))
         var exportTo: String?
-        @Option(help: "Documents per read request.")
-        var pageSize = 500
+        @Option(help: "Documents per read request (1 to 10000).")
+        var pageSize = 5000
         @Option(name: .customLong("parallel"), help: ArgumentHelp(
             "Root collections read at once (1 to 32), each holding one page in memory.", valueName: "n"))
         var parallel = 4

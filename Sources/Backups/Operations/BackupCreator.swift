@@ -14,7 +14,9 @@ public struct BackupCreator: Sendable {
         /// Root collections to back up; nil for every root collection at the readTime.
         public var collections: [String]?
         public var includeSubcollections = false
-        public var pageSize = 500
+        /// Documents per read query. Large pages mean few queries: the emulator scans the whole
+        /// collection for each one. Memory holds one page per collection being read.
+        public var pageSize = 5000
         /// Root collections read at the same time (each holds one page in memory).
         public var collectionConcurrency = 4
         public var toolVersion: String

@@ -55,7 +55,7 @@ extension BackupRestorer {
         var counted = tally
         // Also when the merge stops early: a fallback pass must know what was deleted or refused.
         defer { tally = counted }
-        try await target.forEachLivePage(collection: entry.collection, subtree: subtree, pageSize: 1000) { page in
+        try await target.forEachLivePage(collection: entry.collection, subtree: subtree, pageSize: 5000) { page in
             var deletes: [RestoreWrite] = []
             for live in page {
                 let path = live.path

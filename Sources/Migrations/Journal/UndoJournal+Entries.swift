@@ -24,11 +24,12 @@ extension UndoJournal {
     /// in the same transaction, advances a checkpoint past them.
     public func markApplied(runID: String, _ updateTimes: [String: String], checkpoint: (scope: String, after: String)? = nil) throws {
         try writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE entries SET state = 'applied', json = json_set(json, '$.state', 'applied', '$.writtenUpdateTime', ?)
+                WHERE run_id = ? AND document = ?
+                """)
             for (document, updateTime) in updateTimes {
-                try Self.modify(db, runID: runID, document: document) { entry in
-                    entry.state = .applied
-                    entry.writtenUpdateTime = updateTime
-                }
+                try statement.execute(arguments: [updateTime, runID, document])
             }
             if let checkpoint {
                 try Self.setCheckpoint(db, runID: runID, scope: checkpoint.scope, after: checkpoint.after)
@@ -52,26 +53,22 @@ extension UndoJournal {
     public func markLandedWithoutAcknowledgement(runID: String, documents: [String]) throws {
         guard !documents.isEmpty else { return }
         try writer.write { db in
-            for document in documents {
-                try Self.modify(db, runID: runID, document: document, onlyIn: [.pending]) { $0.state = .applied }
-            }
+            try Self.setState(db, .applied, runID: runID, documents: documents, onlyIfPending: true)
         }
     }
 
     /// Marks entries whose write was definitely not applied.
     public func markFailed(runID: String, documents: [String]) throws {
         try writer.write { db in
-            for document in documents {
-                try Self.modify(db, runID: runID, document: document, onlyIn: [.pending]) { $0.state = .failed }
-            }
+            try Self.setState(db, .failed, runID: runID, documents: documents, onlyIfPending: true)
         }
     }
 
     /// Rollback results: the new state of each entry (`.restored` or `.merged`).
     public func markUndone(runID: String, _ states: [String: JournalEntry.State], checkpoint: (scope: String, after: String)? = nil) throws {
         try writer.write { db in
-            for (document, state) in states {
-                try Self.modify(db, runID: runID, document: document) { $0.state = state }
+            for state in Set(states.values) {
+                try Self.setState(db, state, runID: runID, documents: states.filter { $0.value == state }.map(\.key), onlyIfPending: false)
             }
             if let checkpoint {
                 try Self.setCheckpoint(db, runID: runID, scope: checkpoint.scope, after: checkpoint.after)
@@ -148,13 +145,15 @@ extension UndoJournal {
                        arguments: [runID, scope, after])
     }
 
-    private static func modify(_ db: Database, runID: String, document: String, onlyIn states: Set<JournalEntry.State>? = nil,
-                               _ change: (inout JournalEntry) -> Void) throws {
-        guard let text = try String.fetchOne(db, sql: "SELECT json FROM entries WHERE run_id = ? AND document = ?", arguments: [runID, document]) else { return }
-        var entry = try decode(JournalEntry.self, text)
-        if let states, !states.contains(entry.state) { return }
-        change(&entry)
-        try db.execute(sql: "UPDATE entries SET json = ?, state = ? WHERE run_id = ? AND document = ?",
-                       arguments: [try encode(entry), entry.state.rawValue, runID, document])
+    /// Sets the state column and the state inside the stored JSON in SQL (JSON1), without decoding
+    /// and re-encoding each entry in Swift: the hot path of every page of a run.
+    private static func setState(_ db: Database, _ state: JournalEntry.State, runID: String, documents: [String], onlyIfPending: Bool) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE entries SET state = ?1, json = json_set(json, '$.state', ?1)
+            WHERE run_id = ?2 AND document = ?3\(onlyIfPending ? " AND state = 'pending'" : "")
+            """)
+        for document in documents {
+            try statement.execute(arguments: [state.rawValue, runID, document])
+        }
     }
 }
