@@ -100,4 +100,19 @@ final class UndoJournalTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("/proc/no-such-place"), "\(error)")
         }
     }
+
+    /// Rows are JSON with the Codable keys: a row written by Foundation's encoder reads back, and
+    /// the fast codec round-trips every field, escapes included.
+    func testEntryJSONMatchesTheCodableForm() throws {
+        var entry = JournalEntry(document: "projects/p/databases/(default)/documents/trades/\"odd\\id\"", migrationID: "m",
+                                 fields: ["a", "`b.c`"], before: ["a": #"{"stringValue":"é\n"}"#], after: ["`b.c`": #"{"integerValue":"1"}"#],
+                                 serverTimestampFields: ["migratedAt"], readUpdateTime: "2026-01-01T00:00:00.000001Z")
+        XCTAssertEqual(try JournalEntry(jsonText: entry.jsonText), entry)
+        entry.state = .applied
+        entry.writtenUpdateTime = "2026-01-01T00:00:01Z"
+        XCTAssertEqual(try JournalEntry(jsonText: entry.jsonText), entry)
+        XCTAssertEqual(try JournalEntry(jsonText: try UndoJournal.encode(entry)), entry)
+        XCTAssertEqual(try UndoJournal.decode(JournalEntry.self, entry.jsonText), entry)
+        XCTAssertThrowsError(try JournalEntry(jsonText: #"{"document": 1}"#))
+    }
 }

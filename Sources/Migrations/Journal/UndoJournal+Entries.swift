@@ -15,7 +15,7 @@ extension UndoJournal {
                     INSERT INTO entries(run_id, document, state, json) VALUES (?, ?, 'pending', ?)
                     ON CONFLICT(run_id, document) DO UPDATE SET json = excluded.json, state = 'pending'
                     WHERE entries.state IN ('pending', 'failed')
-                    """, arguments: [runID, entry.document, try Self.encode(entry)])
+                    """, arguments: [runID, entry.document, entry.jsonText])
             }
         }
     }
@@ -79,7 +79,7 @@ extension UndoJournal {
     public func entry(runID: String, document: String) throws -> JournalEntry? {
         try writer.read { db in
             try String.fetchOne(db, sql: "SELECT json FROM entries WHERE run_id = ? AND document = ?", arguments: [runID, document])
-                .map { try Self.decode(JournalEntry.self, $0) }
+                .map { try JournalEntry(jsonText: $0) }
         }
     }
 
@@ -93,7 +93,7 @@ extension UndoJournal {
                 var arguments: StatementArguments = [runID]
                 for name in chunk { arguments += [name] }
                 for text in try String.fetchAll(db, sql: "SELECT json FROM entries WHERE run_id = ? AND document IN (\(marks))", arguments: arguments) {
-                    let entry = try Self.decode(JournalEntry.self, text)
+                    let entry = try JournalEntry(jsonText: text)
                     found[entry.document] = entry
                 }
             }
@@ -113,7 +113,7 @@ extension UndoJournal {
             sql += " ORDER BY seq LIMIT ?"
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                (row["seq"], try Self.decode(JournalEntry.self, row["json"]))
+                (row["seq"], try JournalEntry(jsonText: row["json"]))
             }
         }
     }
