@@ -23,7 +23,8 @@ public final class StandInServer: @unchecked Sendable {
         case oauthToken = "oauth_token"
         /// `metadata_server.py`: `/computeMetadata/v1/...`; set `GCE_METADATA_HOST` to `hostAndPort`.
         case metadataServer = "metadata_server"
-        /// `admin_api.py`: `/v1/projects/P/databases/D/...` indexes, operations, export/import.
+        /// `admin_api.py` (+ `admin_fields.py`): `/v1/projects/P/databases/D/...` indexes, field
+        /// overrides, operations, export/import, database metadata.
         case adminAPI = "admin_api"
     }
 
