@@ -6,7 +6,7 @@ import Testing
 
 /// The `runbook` binary end to end (built next to this test bundle by `swift test`): exit codes,
 /// `--json`, and a `kill -9` in the middle of `backup create`.
-@Suite(.enabled(if: FirestoreEmulator.isAvailable && CommandLineRun.binary != nil, "no emulator, or the runbook binary is not built"))
+@Suite(.enabled(if: FirestoreEmulator.isAvailable && RunbookExecutable.isAvailable, "no emulator, or the runbook binary is not built"))
 struct BackupCommandLineTests {
     /// A config with `src` and `dst` environments on fresh emulator projects, 1,000 trades in `src`.
     private func setUp(_ label: String) async throws -> (BackupFixture, FirestoreClient, URL) {
@@ -26,8 +26,8 @@ struct BackupCommandLineTests {
         return (fixture, destination, config)
     }
 
-    private func runbook(_ fixture: BackupFixture, _ config: URL, _ arguments: [String]) throws -> CommandLineRun {
-        try CommandLineRun(arguments + ["--config", config.path, "--backup-dir", fixture.directory.url.appendingPathComponent("backups").path])
+    private func runbook(_ fixture: BackupFixture, _ config: URL, _ arguments: [String]) throws -> RunbookExecutable.Run {
+        try RunbookExecutable.run(arguments + ["--config", config.path, "--backup-dir", fixture.directory.url.appendingPathComponent("backups").path])
     }
 
     @Test func createVerifyRestoreWithExitCodes() async throws {
@@ -111,7 +111,7 @@ struct BackupCommandLineTests {
     @Test func killDashNineDuringCreateLeavesNoFinishedLookingBackup() async throws {
         let (fixture, _, config) = try await setUp("bk-kill")
         let environmentDirectory = fixture.directory.url.appendingPathComponent("backups/src")
-        let process = try CommandLineRun.start(["backup", "create", "--env", "src", "--page-size", "5", "--config", config.path,
+        let process = try RunbookExecutable.start(["backup", "create", "--env", "src", "--page-size", "5", "--config", config.path,
                                                 "--backup-dir", fixture.directory.url.appendingPathComponent("backups").path])
         // Wait until the collection file is being written, then kill without warning.
         let deadline = Date().addingTimeInterval(60)
@@ -142,66 +142,4 @@ struct BackupCommandLineTests {
         let again = try runbook(fixture, config, ["backup", "create", "--env", "src"])
         #expect(again.status == 0 && store.list(environment: "src").backups.count == 1)
     }
-}
-
-/// One run of the `runbook` binary with its output and exit status.
-struct CommandLineRun {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    /// `runbook` beside the test bundle (`.build/debug/`), or `RUNBOOK_BINARY`.
-    static var binary: URL? {
-        if let path = ProcessInfo.processInfo.environment["RUNBOOK_BINARY"] { return URL(fileURLWithPath: path) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("runbook")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
-
-    static func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "FIRESTORE_EMULATOR_HOST")
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "FIRESTORE_EMULATOR_HOST")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
-        status = process.terminationStatus
-        stdout = String(decoding: outData, as: UTF8.self)
-        stderr = String(decoding: errData.value, as: UTF8.self)
-    }
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
 }

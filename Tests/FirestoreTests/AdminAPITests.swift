@@ -187,15 +187,8 @@ import Testing
     }
 
     @Test func serviceAccountTokenFlowsFromTheTokenEndpointToTheAdminAPI() async throws {
-        let oauth = try await StandInServer.start(.oauthToken)
-        defer { oauth.stop() }
-        let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
-        defer { account.remove() }
-        try await oauth.control("/control/keys", [
-            "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
-        ])
-        let server = try await StandInServer.start(.adminAPI)
-        defer { server.stop() }
+        let (oauth, account, server) = try await Self.rotatingTokenStandIns()
+        defer { oauth.stop(); account.remove(); server.stop() }
         try await server.control("/control/config", ["requiredToken": .string("standin-token-1")])
 
         var environment = FirestoreEnvironment(name: "staging", projectID: "tradeya-staging", isProtected: true)
@@ -211,15 +204,8 @@ import Testing
 
 extension AdminAPITests {
     @Test func rejectedCachedTokenIsReplacedOnceAfter401() async throws {
-        let oauth = try await StandInServer.start(.oauthToken)
-        defer { oauth.stop() }
-        let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
-        defer { account.remove() }
-        try await oauth.control("/control/keys", [
-            "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
-        ])
-        let server = try await StandInServer.start(.adminAPI)
-        defer { server.stop() }
+        let (oauth, account, server) = try await Self.rotatingTokenStandIns()
+        defer { oauth.stop(); account.remove(); server.stop() }
         // The Admin API accepts only the second token the endpoint issues: the first is "revoked".
         try await server.control("/control/config", ["requiredToken": .string("standin-token-2")])
         let admin = AdminClient(
@@ -240,15 +226,8 @@ extension AdminAPITests {
 extension AdminAPITests {
     /// The refresh lives in the transport, so the data client's calls get it too, not only admin calls.
     @Test func transportReplacesARefusedTokenOnceForAnyCaller() async throws {
-        let oauth = try await StandInServer.start(.oauthToken)
-        defer { oauth.stop() }
-        let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
-        defer { account.remove() }
-        try await oauth.control("/control/keys", [
-            "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
-        ])
-        let server = try await StandInServer.start(.adminAPI)
-        defer { server.stop() }
+        let (oauth, account, server) = try await Self.rotatingTokenStandIns()
+        defer { oauth.stop(); account.remove(); server.stop() }
         try await server.control("/control/config", ["requiredToken": .string("standin-token-2")])
         let transport = RESTTransport(
             baseURL: server.baseURL.appendingPathComponent("v1"), auth: try ServiceAccountTokenProvider(keyPath: account.keyFilePath),
@@ -257,6 +236,28 @@ extension AdminAPITests {
         _ = try await transport.send("GET", "projects/p/databases/(default)/collectionGroups/-/indexes", operation: "list")
         let seen = try await server.requests().map { $0.headers["authorization"] ?? "" }
         #expect(seen == ["Bearer standin-token-1", "Bearer standin-token-2", "Bearer standin-token-2"])
+    }
+}
+
+extension AdminAPITests {
+    /// An OAuth stand-in that knows a fresh service account's key, and an Admin API stand-in.
+    static func rotatingTokenStandIns() async throws -> (StandInServer, TestServiceAccount, StandInServer) {
+        let oauth = try await StandInServer.start(.oauthToken)
+        do {
+            let account = try TestServiceAccount(tokenURI: oauth.baseURL.appendingPathComponent("token").absoluteString)
+            do {
+                try await oauth.control("/control/keys", [
+                    "clientEmail": .string(account.clientEmail), "publicKeyPem": .string(account.publicKeyPEM),
+                ])
+                return (oauth, account, try await StandInServer.start(.adminAPI))
+            } catch {
+                account.remove()
+                throw error
+            }
+        } catch {
+            oauth.stop()
+            throw error
+        }
     }
 }
 

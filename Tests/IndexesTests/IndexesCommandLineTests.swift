@@ -10,7 +10,7 @@ final class IndexesCommandLineTests: XCTestCase {
     private var directory: URL!
 
     override func setUp() async throws {
-        guard RunbookBinary.url != nil else { throw XCTSkip("the runbook binary is not built beside the tests") }
+        guard RunbookExecutable.url != nil else { throw XCTSkip("the runbook binary is not built beside the tests") }
         standIn = try await AdminStandIn.start(buildSeconds: 0.3)
         try await standIn.config(["fieldUpdateSeconds": .number("0.3")])
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("indexes-cli-\(UUID().uuidString)")
@@ -38,8 +38,8 @@ final class IndexesCommandLineTests: XCTestCase {
         if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 
-    private func indexes(_ arguments: [String], indexFile: String = RepoFiles.indexFilePath) throws -> RunbookBinary.Run {
-        try RunbookBinary.run(["indexes"] + arguments + [
+    private func indexes(_ arguments: [String], indexFile: String = RepoFiles.indexFilePath) throws -> RunbookExecutable.Run {
+        try RunbookExecutable.run(["indexes"] + arguments + [
             "--config", directory.appendingPathComponent("runbook.yaml").path,
             "--index-file", indexFile, "--queries-file", RepoFiles.queriesFilePath,
         ], environment: ["RUNBOOK_TEST_ADMIN_TOKEN": "cli-token"])
@@ -103,48 +103,5 @@ final class IndexesCommandLineTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("missing \"indexes\""), refused.stderr)
         let patches = try await standIn.server.requests().filter { $0.method == "PATCH" }
         XCTAssertEqual(patches.count, 0, "nothing is deployed from a broken file")
-    }
-}
-
-/// The `runbook` executable that `swift test` builds beside the test bundle (or `RUNBOOK_BINARY`).
-enum RunbookBinary {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var url: URL? {
-        if let path = ProcessInfo.processInfo.environment["RUNBOOK_BINARY"] { return URL(fileURLWithPath: path) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("runbook")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
-
-    /// Runs the binary to completion; output goes through files so a large one cannot block it.
-    static func run(_ arguments: [String], environment extra: [String: String]) throws -> Run {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "FIRESTORE_EMULATOR_HOST")  // it would send every environment to an emulator
-        environment.merge(extra) { $1 }
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                   stderr: try String(contentsOf: err, encoding: .utf8))
     }
 }

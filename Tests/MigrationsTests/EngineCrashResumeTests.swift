@@ -11,21 +11,15 @@ final class EngineCrashResumeTests: XCTestCase {
         try XCTSkipUnless(FirestoreEmulator.isAvailable, "no Cloud Firestore emulator installed")
     }
 
-    /// The `runbook` executable built beside this test bundle.
-    static func runbookBinary() throws -> String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("runbook").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        // Under CI `swift test` always builds it: its absence is a failure there, not a skip.
-        if FirestoreEmulator.isCI { throw RunbookBinaryMissing() }
+    /// The `runbook` executable built beside this test bundle; under CI its absence is a failure.
+    static func runbookBinary() throws -> URL {
+        if let url = RunbookExecutable.url { return url }
+        if FirestoreEmulator.isCI { throw RunbookExecutable.Missing() }
         throw XCTSkip("the runbook executable is not built next to the tests (swift build --product runbook)")
     }
 
     func testKilledRunsResumeWithoutLossOrDoubleChangeAndRollBackExactly() async throws {
-        let binary = try Self.runbookBinary()
+        _ = try Self.runbookBinary()
         let emulator = try await FirestoreEmulator.shared()
         let client = emulator.newClient("crash")
         try await EngineFixtures.seed(client, trades: 1000, others: 0)
@@ -41,7 +35,7 @@ final class EngineCrashResumeTests: XCTestCase {
         var kills = 0
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3 {
-            let process = try Self.launch(binary, migrate)
+            let process = try RunbookExecutable.start(migrate)
             try await Task.sleep(nanoseconds: UInt64.random(in: 400_000_000...2_500_000_000, using: &generator))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -49,7 +43,7 @@ final class EngineCrashResumeTests: XCTestCase {
             }
             process.waitUntilExit()
         }
-        let last = try Self.launch(binary, migrate)
+        let last = try RunbookExecutable.start(migrate)
         last.waitUntilExit()
         XCTAssertEqual(last.terminationStatus, 0, "the final run failed")
         XCTAssertGreaterThan(kills, 0, "no run was killed: the test proved nothing")
@@ -90,27 +84,10 @@ final class EngineCrashResumeTests: XCTestCase {
         XCTAssertLessThanOrEqual(unknownAcknowledgement, kills * defaults.requestsInFlight * defaults.writesPerRequest,
                                  "more writes without a recorded acknowledgement than requests in flight at the kills")
 
-        let rollback = try Self.launch(binary, ["rollback"] + arguments)
+        let rollback = try RunbookExecutable.start(["rollback"] + arguments)
         rollback.waitUntilExit()
         XCTAssertEqual(rollback.terminationStatus, 0)
         let restored = try await EngineFixtures.snapshot(client, ["trades"])
         for (name, before) in original { XCTAssertIdentical(try XCTUnwrap(restored[name]).fields, before.fields, name) }
     }
-
-    static func launch(_ binary: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FIRESTORE_EMULATOR_HOST"] = nil
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-}
-
-struct RunbookBinaryMissing: Error, CustomStringConvertible {
-    var description: String { "the runbook executable is not next to the test bundle; `swift build --product runbook` first" }
 }

@@ -11,7 +11,7 @@ final class SeedCommandTests: XCTestCase {
     }
 
     func testSeedsAnUnprotectedEnvironmentAndRefusesAProtectedOne() async throws {
-        let binary = try EngineCrashResumeTests.runbookBinary()
+        _ = try EngineCrashResumeTests.runbookBinary()
         let emulator = try await FirestoreEmulator.shared()
         let client = emulator.newClient("seedcmd")
         let folder = NSTemporaryDirectory() + "seedcmd-\(UUID().uuidString)"
@@ -31,7 +31,7 @@ final class SeedCommandTests: XCTestCase {
 
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let seeded = try run(binary, ["seed", "--config", config, "--env", "scratch", "--trades", "120",
+        let seeded = try RunbookExecutable.run(["seed", "--config", config, "--env", "scratch", "--trades", "120",
                                       "--conversations", "30", "--notifications", "40", "--seed", "5", "--anomaly-every", "10", "--json"])
         XCTAssertEqual(seeded.status, 0, seeded.stderr)
         let report = try JSON.parse(seeded.stdout)
@@ -48,37 +48,14 @@ final class SeedCommandTests: XCTestCase {
         let stored = try await client.get(sample.path)
         XCTAssertTrue(Value.map(try XCTUnwrap(stored).fields).isIdentical(to: .map(sample.fields)))
 
-        let refused = try run(binary, ["seed", "--config", config, "--env", "guarded", "--trades", "5"])
+        let refused = try RunbookExecutable.run(["seed", "--config", config, "--env", "guarded", "--trades", "5"])
         XCTAssertEqual(refused.status, 3)
         XCTAssertTrue(refused.stderr.contains("guarded is protected"), refused.stderr)
         let untouched = try await emulator.client(projectID: client.projectID + "-guarded").count(StructuredQuery(collection: "trades"))
         XCTAssertEqual(untouched, 0)
 
-        let bad = try run(binary, ["seed", "--config", config, "--env", "scratch", "--trades", "20000000"])
+        let bad = try RunbookExecutable.run(["seed", "--config", config, "--env", "scratch", "--trades", "20000000"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("--trades must be between 0 and"), bad.stderr)
-    }
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ binary: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FIRESTORE_EMULATOR_HOST"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
