@@ -143,6 +143,10 @@ enum FieldRules {
 /// Paths the rules write, built once (a string literal would be parsed on every use).
 enum FieldPaths {
     static let createdAt = FieldPath(["createdAt"])
+    static let skillsOffered = FieldPath(["skillsOffered"])
+    static let skillsOfferedDetail = FieldPath(["skillsOfferedDetail"])
+    static let skillsWanted = FieldPath(["skillsWanted"])
+    static let skillsWantedDetail = FieldPath(["skillsWantedDetail"])
     static let createdAtLegacy = FieldPath(["createdAtLegacy"])
     static let participants = FieldPath(["participants"])
     static let participantsCreator = FieldPath(["participants", "creator"])

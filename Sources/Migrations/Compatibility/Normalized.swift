@@ -12,15 +12,16 @@ import Firestore
 public struct ReadModel: Sendable, Hashable {
     /// The stored document's fields, as stored.
     public let stored: [String: Value]
-    /// Top-level fields whose v2 value differs from the stored one; `nil` means v2 has no such field.
-    public let derived: [String: Value?]
+    /// Top-level fields whose v2 value differs from the stored one, in rule order; a `nil` value
+    /// means v2 has no such field. A handful at most, so a list beats a hashed map.
+    public let derived: [DerivedField]
     /// The stored document's version: its `schemaVersion` integer, or, when it has none, 0 for a
     /// legacy trade and 1 for a current (v1) trade, conversation or notification.
     public var schemaVersion: Int
     /// True when a value had to be derived: the stored document is not (yet) complete v2.
     public var compatibilityLayerUsed: Bool
 
-    public init(stored: [String: Value], derived: [String: Value?] = [:], schemaVersion: Int, compatibilityLayerUsed: Bool) {
+    public init(stored: [String: Value], derived: [DerivedField] = [], schemaVersion: Int, compatibilityLayerUsed: Bool) {
         self.stored = stored
         self.derived = derived
         self.schemaVersion = schemaVersion
@@ -29,7 +30,7 @@ public struct ReadModel: Sendable, Hashable {
 
     /// A top-level field as a v2 reader sees it.
     public subscript(_ field: String) -> Value? {
-        if let value = derived[field] { return value }
+        for entry in derived where entry.name == field { return entry.value }
         return stored[field]
     }
 
@@ -38,7 +39,7 @@ public struct ReadModel: Sendable, Hashable {
     public var fields: [String: Value] {
         guard !derived.isEmpty else { return stored }
         var fields = stored
-        for (name, value) in derived { fields[name] = value }
+        for entry in derived { fields[entry.name] = entry.value }
         return fields
     }
 
@@ -50,6 +51,13 @@ public struct ReadModel: Sendable, Hashable {
         hasher.combine(schemaVersion)
         hasher.combine(fields)
     }
+}
+
+/// One top-level field of a read model that v2 derives.
+public struct DerivedField: Sendable, Hashable {
+    public var name: String
+    /// The v2 value; nil when v2 has no such field.
+    public var value: Value?
 }
 
 /// How far a stored document is from v2, and what is odd about it.
@@ -87,23 +95,25 @@ public struct Normalized: Sendable, Hashable {
             return ReadModel(stored: stored, schemaVersion: schemaVersion, compatibilityLayerUsed: false)
         }
         // Only the top-level fields the updates touch are rebuilt; the rest stay shared with `stored`.
-        var derived: [String: Value?] = [:]
+        var derived: [DerivedField] = []
         derived.reserveCapacity(report.updates.count)
+        func index(of name: String) -> Int? { derived.firstIndex { $0.name == name } }
         for update in report.updates {
             let segments = update.path.segments
             guard let head = segments.first else { continue }
             if segments.count == 1 {
-                derived[head] = .some(update.newValue)
+                if let at = index(of: head) { derived[at].value = update.newValue } else { derived.append(DerivedField(name: head, value: update.newValue)) }
                 continue
             }
             var slice: [String: Value] = [:]
-            if let current = derived[head] ?? stored[head] { slice[head] = current }
+            let at = index(of: head)
+            if let current = at.map({ derived[$0].value }) ?? stored[head] { slice[head] = current }
             if let value = update.newValue {
                 DocumentChange.set(value, at: segments[...], in: &slice)
             } else {
                 DocumentChange.remove(segments[...], in: &slice)
             }
-            derived[head] = .some(slice[head])
+            if let at { derived[at].value = slice[head] } else { derived.append(DerivedField(name: head, value: slice[head])) }
         }
         return ReadModel(stored: stored, derived: derived, schemaVersion: schemaVersion, compatibilityLayerUsed: true)
     }
@@ -132,6 +142,7 @@ struct NormalizationBuilder {
 
     init(_ stored: [String: Value]) {
         self.stored = stored
+        updates.reserveCapacity(6)
     }
 
     /// Records `value` at `path` unless the stored document already holds exactly that value.
@@ -150,6 +161,7 @@ struct NormalizationBuilder {
     }
 
     func valueAt(_ path: FieldPath, in fields: [String: Value]) -> Value? {
+        if path.segments.count == 1 { return fields[path.segments[0]] }
         var current: [String: Value] = fields
         for (index, segment) in path.segments.enumerated() {
             guard let value = current[segment] else { return nil }

@@ -12,8 +12,8 @@ public struct TradeNormalizer: DocumentNormalizer {
 
     public func normalize(_ fields: [String: Value]) -> Normalized {
         var builder = NormalizationBuilder(fields)
-        skills(&builder, new: "skillsOffered", legacy: "offeredSkills", detail: "skillsOfferedDetail")
-        skills(&builder, new: "skillsWanted", legacy: "requestedSkills", detail: "skillsWantedDetail")
+        skills(&builder, new: FieldPaths.skillsOffered, legacy: "offeredSkills", detail: FieldPaths.skillsOfferedDetail)
+        skills(&builder, new: FieldPaths.skillsWanted, legacy: "requestedSkills", detail: FieldPaths.skillsWantedDetail)
         participants(&builder)
         FieldRules.createdAt(&builder)
         let isCurrentShape = fields["skillsOffered"] != nil || fields["skillsWanted"] != nil || fields["participants"] != nil
@@ -22,14 +22,15 @@ public struct TradeNormalizer: DocumentNormalizer {
 
     /// The new field wins when present (v1, v2, or the application wrote it); else the legacy one;
     /// with neither, the trade has no skills on that side and gets an empty array.
-    private func skills(_ builder: inout NormalizationBuilder, new: String, legacy: String, detail: String) {
+    private func skills(_ builder: inout NormalizationBuilder, new newPath: FieldPath, legacy: String, detail: FieldPath) {
+        let new = newPath.segments[0]
         let source: (field: String, value: Value)
         if let current = builder.stored[new], !current.isNull {
             source = (new, current)
         } else if let old = builder.stored[legacy], !old.isNull {
             source = (legacy, old)
         } else {
-            builder.set(FieldPath([new]), .array([]))
+            builder.set(newPath, .array([]))
             return
         }
         if source.field == new, FieldRules.isFlatNames(source.value) { return }  // already v2: nothing to derive
@@ -38,8 +39,8 @@ public struct TradeNormalizer: DocumentNormalizer {
             builder.anomalies.append(anomaly)
         case .names(let names, let heldObjects):
             // Only v1 objects in the new field move: objects in a legacy field stay where they are.
-            if heldObjects && source.field == new { builder.set(FieldPath([detail]), source.value) }
-            builder.set(FieldPath([new]), FieldRules.stringArray(names))
+            if heldObjects && source.field == new { builder.set(detail, source.value) }
+            builder.set(newPath, FieldRules.stringArray(names))
         }
     }
 
