@@ -83,6 +83,10 @@ final class ProcessGroup: Sendable {
         }
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours goes to the child: a pipe another test thread made at the same moment
+        // (say, for an `openssl` run) would otherwise stay open in the emulator, and that test's
+        // read would wait for an end of file that never comes (a CI run hung exactly so).
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -90,6 +94,13 @@ final class ProcessGroup: Sendable {
         guard rc == 0 else { throw EmulatorError.launchFailed("cannot start \(executable): \(String(cString: strerror(rc)))") }
         return pid
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift's
+    /// Glibc module does not declare it (it sits behind `_GNU_SOURCE`).
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     // Groups still running at a normal exit get SIGKILL at once, without waiting for the watchdog.
     private static let live = LockedBox<Set<pid_t>>([])

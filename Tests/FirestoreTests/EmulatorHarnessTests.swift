@@ -54,3 +54,21 @@ struct EmulatorHarnessTests {
         #expect(kill(-group.pid, 0) == -1, "the watchdog left the process group running")
     }
 }
+
+/// A child the harness starts keeps none of this process's descriptors beyond 0, 1 and 2: a pipe
+/// another test made at the same moment must not stay open in a long-lived emulator.
+@Suite struct SpawnedChildDescriptorTests {
+    @Test func aSpawnedChildInheritsNoOtherDescriptor() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let pid = try ProcessGroup.spawn("/bin/sh", ["-c", "ls /proc/$$/fd; sleep 0.2"], stdin: nil, output: log)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let listed = try String(contentsOfFile: log, encoding: .utf8).split(whereSeparator: \.isNewline).compactMap { Int32($0) }
+        #expect(!listed.contains(fds[0]) && !listed.contains(fds[1]), "inherited \(listed)")
+        #expect(listed.allSatisfy { $0 <= 3 }, "descriptors in the child: \(listed)")  // 3: the one `ls` opens
+    }
+}
