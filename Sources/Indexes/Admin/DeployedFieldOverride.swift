@@ -64,10 +64,7 @@ public struct FieldOverrideOperation: Sendable, Equatable {
     }
 
     /// Documents processed as a percentage, when the service estimates the work.
-    public var percent: Int? {
-        guard let completed = completedDocuments, let estimated = estimatedDocuments, estimated > 0 else { return nil }
-        return Int(min(100, completed * 100 / estimated))
-    }
+    public var percent: Int? { progressPercent(completed: completedDocuments, estimated: estimatedDocuments) }
 }
 
 extension FieldOverride {

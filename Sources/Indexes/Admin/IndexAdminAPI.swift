@@ -77,8 +77,11 @@ public struct IndexBuildOperation: Sendable, Equatable {
     }
 
     /// Documents processed as a percentage, when the service estimates the work.
-    public var percent: Int? {
-        guard let completed = completedDocuments, let estimated = estimatedDocuments, estimated > 0 else { return nil }
-        return Int(min(100, completed * 100 / estimated))
-    }
+    public var percent: Int? { progressPercent(completed: completedDocuments, estimated: estimatedDocuments) }
+}
+
+/// An operation's progress in documents as a percentage (at most 100), when the service estimates it.
+func progressPercent(completed: Int64?, estimated: Int64?) -> Int? {
+    guard let completed, let estimated, estimated > 0 else { return nil }
+    return Int(min(100, completed * 100 / estimated))
 }
