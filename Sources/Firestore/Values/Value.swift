@@ -68,9 +68,9 @@ extension Value {
         case (.integer(let a), .integer(let b)): return a == b
         case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
         case (.timestamp(let a), .timestamp(let b)): return a == b
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return a.hasSameUTF8(as: b)
         case (.bytes(let a), .bytes(let b)): return a == b
-        case (.reference(let a), .reference(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.reference(let a), .reference(let b)): return a.hasSameUTF8(as: b)
         case (.geoPoint(let a1, let o1), .geoPoint(let a2, let o2)):
             return a1.bitPattern == a2.bitPattern && o1.bitPattern == o2.bitPattern
         case (.array(let a), .array(let b)):

@@ -39,9 +39,10 @@ enum FieldRules {
     /// string is parsed into `createdAt` and kept verbatim in `createdAtLegacy`; anything else, or
     /// nothing, is an anomaly.
     static func createdAt(_ builder: inout NormalizationBuilder) {
-        switch builder.stored["createdAt"] {
+        let stored = builder.stored["createdAt"]
+        switch stored {
         case nil, .null?:
-            let what = builder.stored["createdAt"] == nil ? "missing" : "null"
+            let what = stored == nil ? "missing" : "null"
             builder.anomaly(
                 "createdAtMissing", "createdAt",
                 "createdAt is \(what): a document without it drops out of every query ordered by createdAt; set the real creation time by hand")
@@ -49,7 +50,7 @@ enum FieldRules {
             break
         case .string(let text)?:
             if let timestamp = ISO8601.parse(text) {
-                builder.set(FieldPaths.createdAt, .timestamp(timestamp))
+                builder.set(FieldPaths.createdAt, .timestamp(timestamp), replacing: stored)
                 builder.set(FieldPaths.createdAtLegacy, .string(text))
             } else {
                 builder.anomaly(
@@ -113,7 +114,7 @@ enum FieldRules {
         guard case .array(let elements) = value else { return false }
         for (index, element) in elements.enumerated() {
             guard case .string(let name) = element else { return false }
-            for earlier in elements[..<index] where earlier.stringValue?.utf8.elementsEqual(name.utf8) == true { return false }
+            for earlier in elements[..<index] where earlier.stringValue?.hasSameUTF8(as: name) == true { return false }
         }
         return true
     }
@@ -125,7 +126,7 @@ enum FieldRules {
             // Skill and participant lists are short: a scan beats hashing byte arrays.
             var kept: [String] = []
             kept.reserveCapacity(strings.count)
-            for s in strings where !kept.contains(where: { $0.utf8.elementsEqual(s.utf8) }) { kept.append(s) }
+            for s in strings where !kept.contains(where: { $0.hasSameUTF8(as: s) }) { kept.append(s) }
             return kept
         }
         var seen: Set<[UInt8]> = []

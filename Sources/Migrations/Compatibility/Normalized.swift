@@ -30,7 +30,10 @@ public struct ReadModel: Sendable, Hashable {
 
     /// A top-level field as a v2 reader sees it.
     public subscript(_ field: String) -> Value? {
-        for entry in derived where entry.name == field { return entry.value }
+        // Field names are ASCII identifiers: comparing lengths first (free for short strings) skips
+        // most out-of-line string comparisons.
+        let length = field.utf8.count
+        for entry in derived where entry.name.utf8.count == length && entry.name == field { return entry.value }
         return stored[field]
     }
 
@@ -142,18 +145,29 @@ struct NormalizationBuilder {
 
     init(_ stored: [String: Value]) {
         self.stored = stored
-        updates.reserveCapacity(6)
     }
 
     /// Records `value` at `path` unless the stored document already holds exactly that value.
     mutating func set(_ path: FieldPath, _ value: Value) {
-        if let current = valueAt(path, in: stored), current.isIdentical(to: value) { return }
-        updates.append(FieldUpdate(path: path, newValue: value))
+        set(path, value, replacing: valueAt(path, in: stored))
     }
 
-    mutating func remove(_ path: FieldPath) {
-        guard valueAt(path, in: stored) != nil else { return }
-        updates.append(FieldUpdate(path: path, newValue: nil))
+    /// ``set(_:_:)`` for a caller that has already read the stored value at `path`: every String-keyed
+    /// lookup saved is a hash, and hashing is most of what normalizing a document costs.
+    mutating func set(_ path: FieldPath, _ value: Value, replacing current: Value?) {
+        if let current, current.isIdentical(to: value) { return }
+        append(FieldUpdate(path: path, newValue: value))
+    }
+
+    /// One allocation for the whole list when there is a first update, none when there is none.
+    private mutating func append(_ update: FieldUpdate) {
+        if updates.isEmpty { updates.reserveCapacity(6) }
+        updates.append(update)
+    }
+
+    mutating func remove(_ path: FieldPath, stored current: Value?) {
+        guard current != nil else { return }
+        append(FieldUpdate(path: path, newValue: nil))
     }
 
     mutating func anomaly(_ code: String, _ field: String, _ reason: String) {

@@ -11,43 +11,46 @@ public struct TradeNormalizer: DocumentNormalizer {
     public init(collection: String = "trades") { self.collection = collection }
 
     public func normalize(_ fields: [String: Value]) -> Normalized {
+        // Each stored field is looked up once and handed to the rule that needs it: String-keyed
+        // hashing is most of this function's cost, and it must stay small next to decoding.
         var builder = NormalizationBuilder(fields)
-        skills(&builder, new: FieldPaths.skillsOffered, legacy: "offeredSkills", detail: FieldPaths.skillsOfferedDetail)
-        skills(&builder, new: FieldPaths.skillsWanted, legacy: "requestedSkills", detail: FieldPaths.skillsWantedDetail)
-        participants(&builder)
+        let offered = fields["skillsOffered"], wanted = fields["skillsWanted"], participants = fields["participants"]
+        skills(&builder, new: FieldPaths.skillsOffered, stored: offered, legacy: "offeredSkills", detail: FieldPaths.skillsOfferedDetail)
+        skills(&builder, new: FieldPaths.skillsWanted, stored: wanted, legacy: "requestedSkills", detail: FieldPaths.skillsWantedDetail)
+        self.participants(&builder, stored: participants)
         FieldRules.createdAt(&builder)
-        let isCurrentShape = fields["skillsOffered"] != nil || fields["skillsWanted"] != nil || fields["participants"] != nil
+        let isCurrentShape = offered != nil || wanted != nil || participants != nil
         return builder.finish(schemaVersion: SchemaVersionReading(fields["schemaVersion"]), inferredVersion: isCurrentShape ? 1 : 0)
     }
 
     /// The new field wins when present (v1, v2, or the application wrote it); else the legacy one;
     /// with neither, the trade has no skills on that side and gets an empty array.
-    private func skills(_ builder: inout NormalizationBuilder, new newPath: FieldPath, legacy: String, detail: FieldPath) {
+    private func skills(_ builder: inout NormalizationBuilder, new newPath: FieldPath, stored: Value?, legacy: String, detail: FieldPath) {
         let new = newPath.segments[0]
         let source: (field: String, value: Value)
-        if let current = builder.stored[new], !current.isNull {
-            source = (new, current)
+        if let stored, !stored.isNull {
+            if FieldRules.isFlatNames(stored) { return }  // already v2: nothing to derive
+            source = (new, stored)
         } else if let old = builder.stored[legacy], !old.isNull {
             source = (legacy, old)
         } else {
-            builder.set(newPath, .array([]))
+            builder.set(newPath, .array([]), replacing: stored)
             return
         }
-        if source.field == new, FieldRules.isFlatNames(source.value) { return }  // already v2: nothing to derive
         switch FieldRules.flattenSkills(source.value, field: source.field) {
         case .anomaly(let anomaly):
             builder.anomalies.append(anomaly)
         case .names(let names, let heldObjects):
             // Only v1 objects in the new field move: objects in a legacy field stay where they are.
             if heldObjects && source.field == new { builder.set(detail, source.value) }
-            builder.set(newPath, FieldRules.stringArray(names))
+            builder.set(newPath, FieldRules.stringArray(names), replacing: stored)
         }
     }
 
-    private func participants(_ builder: inout NormalizationBuilder) {
+    private func participants(_ builder: inout NormalizationBuilder, stored participants: Value?) {
         let stored = builder.stored
         var map: [String: Value]? = nil
-        switch stored["participants"] {
+        switch participants {
         case nil, .null?: break
         case .map(let m)?: map = m
         case let other?:
@@ -57,7 +60,8 @@ public struct TradeNormalizer: DocumentNormalizer {
             return
         }
 
-        let fromMap = map?["creator"]?.stringValue
+        let storedCreator = map?["creator"]
+        let fromMap = storedCreator?.stringValue
         let fromID = stored["creatorId"]?.stringValue
         let creator: String
         switch (fromMap, fromID) {
@@ -66,7 +70,7 @@ public struct TradeNormalizer: DocumentNormalizer {
                 "creatorMissing", "participants.creator",
                 "no creator: creatorId and participants.creator are both missing or not strings; set the creator by hand")
             return
-        case let (m?, i?) where !m.utf8.elementsEqual(i.utf8):
+        case let (m?, i?) where !m.hasSameUTF8(as: i):
             builder.anomaly(
                 "creatorConflict", "participants.creator",
                 "creatorId \"\(i)\" and participants.creator \"\(m)\" disagree; decide which is right and fix the other by hand")
@@ -89,17 +93,18 @@ public struct TradeNormalizer: DocumentNormalizer {
         guard let map else {
             var value: [String: Value] = ["creator": .string(creator)]
             if let participantID { value["participant"] = .string(participantID) }
-            builder.set(FieldPaths.participants, .map(value))
+            builder.set(FieldPaths.participants, .map(value), replacing: participants)
             return
         }
-        builder.set(FieldPaths.participantsCreator, .string(creator))
-        switch map["participant"] {
+        builder.set(FieldPaths.participantsCreator, .string(creator), replacing: storedCreator)
+        let participant = map["participant"]
+        switch participant {
         case .string?: break
         case nil, .null?:
             if let participantID {
-                builder.set(FieldPaths.participantsParticipant, .string(participantID))
+                builder.set(FieldPaths.participantsParticipant, .string(participantID), replacing: participant)
             } else {
-                builder.remove(FieldPaths.participantsParticipant)  // v2 omits it, never null
+                builder.remove(FieldPaths.participantsParticipant, stored: participant)  // v2 omits it, never null
             }
         case let other?:
             builder.anomaly(

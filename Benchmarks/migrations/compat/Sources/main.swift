@@ -59,6 +59,13 @@ for start in stride(from: 0, to: options.documents, by: options.page) {
 /// Sinks results so the optimizer cannot drop the work.
 nonisolated(unsafe) var sink = 0
 
+/// What a reader does with a field it read: takes the value (a copy, so a retain) and looks at it.
+/// Not inlined, so both read rows pay the same for it and the optimizer cannot drop the read.
+@inline(never)
+func use(_ value: Value?) {
+    if case .array(let elements)? = value { sink &+= elements.count } else if value != nil { sink &+= 1 }
+}
+
 func decodePage(_ data: Data) -> [Document] {
     do {
         let json = try JSON.parse(data)
@@ -79,20 +86,28 @@ let migration = TradeYaV2.trades
 /// What a v2 reader of a trade reads: every field of the v2 shape (SCHEMA.md), through the model.
 let readerFields = ["title", "status", "skillsOffered", "skillsWanted", "participants", "createdAt", "schemaVersion"]
 var decodeTimes: [Double] = [], normalizeTimes: [Double] = [], upTimes: [Double] = [], fullModelTimes: [Double] = []
+var plainReadTimes: [Double] = []
 var outcomes: [String: Int] = [:]
 
 // Each page is decoded, then normalized, then transformed, back to back, and the three times are
 // summed separately: on a shared, busy machine the three see the same conditions, so their ratio
 // holds even when the absolute figures move.
 for round in 0..<options.rounds {
-    var decode = 0.0, normalize = 0.0, up = 0.0, fullModel = 0.0
+    var decode = 0.0, normalize = 0.0, up = 0.0, fullModel = 0.0, plainRead = 0.0
     for page in pages {
         var decoded: [Document] = []
         decode += time { decoded = decodePage(page) }
+        // The same reads without the layer, straight from the decoded fields: what a reader pays
+        // anyway, so the layer's own cost is the difference.
+        plainRead += time {
+            for document in decoded {
+                for field in readerFields { use(document.fields[field]) }
+            }
+        }
         normalize += time {
             for document in decoded {
                 let model = normalizer.normalize(document.fields).model
-                for field in readerFields where model[field] != nil { sink &+= 1 }
+                for field in readerFields { use(model[field]) }
             }
         }
         fullModel += time { for document in decoded { sink &+= normalizer.normalize(document.fields).model.fields.count } }
@@ -120,12 +135,15 @@ for round in 0..<options.rounds {
     normalizeTimes.append(normalize)
     upTimes.append(up)
     fullModelTimes.append(fullModel)
+    plainReadTimes.append(plainRead)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func perDoc(_ seconds: Double) -> Double { seconds / Double(options.documents) * 1e9 }
 
 let ratios = zip(normalizeTimes, decodeTimes).map { $0 / $1 * 100 }.sorted()
+let plainRatios = zip(plainReadTimes, decodeTimes).map { $0 / $1 * 100 }.sorted()
+let netRatios = zip(zip(normalizeTimes, plainReadTimes), decodeTimes).map { ($0.0 - $0.1) / $1 * 100 }.sorted()
 let upRatios = zip(upTimes, decodeTimes).map { $0 / $1 * 100 }.sorted()
 let fullRatios = zip(fullModelTimes, decodeTimes).map { $0 / $1 * 100 }.sorted()
 let decode = median(decodeTimes), normalize = median(normalizeTimes), up = median(upTimes)
@@ -133,9 +151,16 @@ print("compat-bench: \(options.documents) trades (seed \(options.seed); \(outcom
 print(String(format: "  decode (parse + typed values)   %7.0f ns/doc  %8.0f docs/s   (median)", perDoc(decode), Double(options.documents) / decode))
 print(String(format: "  normalize + read the v2 fields  %7.0f ns/doc  %5.1f%% of decode (median; rounds %.1f-%.1f%%)",
              perDoc(normalize), ratios[ratios.count / 2], ratios.first!, ratios.last!))
+print(String(format: "  the same reads, no layer         %7.0f ns/doc  %5.1f%% of decode (median; rounds %.1f-%.1f%%)",
+             perDoc(median(plainReadTimes)), plainRatios[plainRatios.count / 2], plainRatios.first!, plainRatios.last!))
+print(String(format: "  the layer's own cost on reads    %7.0f ns/doc  %5.1f%% of decode (median of per-round differences; rounds %.1f-%.1f%%)",
+             perDoc(median(normalizeTimes) - median(plainReadTimes)), netRatios[netRatios.count / 2], netRatios.first!, netRatios.last!))
 print(String(format: "  normalize + whole model as map  %7.0f ns/doc  %5.1f%% of decode (median; rounds %.1f-%.1f%%)",
              perDoc(median(fullModelTimes)), fullRatios[fullRatios.count / 2], fullRatios.first!, fullRatios.last!))
 print(String(format: "  up (normalize + the write)      %7.0f ns/doc  %5.1f%% of decode (median; rounds %.1f-%.1f%%)",
              perDoc(up), upRatios[upRatios.count / 2], upRatios.first!, upRatios.last!))
-print(ratios[ratios.count / 2] < 10 ? "  target met: the compatibility layer costs under 10% of decoding" : "  TARGET MISSED: the compatibility layer costs 10% or more of decoding")
+// The target is judged on the gross reader figure (normalize and the reads together) and on `up`,
+// the stricter reading; the net figure says how much of it is the layer itself.
+let worst = max(ratios[ratios.count / 2], upRatios[upRatios.count / 2])
+print(worst < 10 ? "  target met: normalize + reads and up each cost under 10% of decoding" : "  TARGET MISSED: normalize + reads or up costs 10% or more of decoding")
 if sink == 42 { print("") }
