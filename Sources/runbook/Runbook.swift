@@ -20,6 +20,7 @@ struct Runbook: AsyncParsableCommand {
     /// Like ArgumentParser's own `main`, but usage and configuration errors exit with 2
     /// (DESIGN.md), not ArgumentParser's 64.
     static func main() async {
+        MemoryTuning.limitMallocArenas()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

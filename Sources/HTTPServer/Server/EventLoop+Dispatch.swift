@@ -2,13 +2,20 @@ import Logging
 
 extension EventLoop {
     /// Hands a request to the responder in a task of its own; the loop goes on serving others.
+    ///
+    /// The task starts on the loop thread (`Task.immediate`) and runs there until it first
+    /// suspends: a handler that answers without waiting (a health check, a static file, a
+    /// template) costs no thread hop and no wake-up. At its first suspension it moves to the
+    /// server's handler threads and the loop goes on, so a handler that awaits (Firestore, an
+    /// actor, a stream) never holds the loop. Synchronous work before that first `await` does run
+    /// on the loop: a handler with long blocking work should await before it (or hand it off).
     func dispatch(_ request: HTTPRequest, keepAlive: Bool, on connection: Connection) {
         requestCounter &+= 1
         let context = RequestContext(
             requestID: String(requestCounter, radix: 16), remoteAddress: connection.remote,
             isSecure: connection.security?.isSecure ?? false, logger: logger)
         let id = connection.id
-        Task(executorPreference: executor) {
+        Task.immediate(executorPreference: executor) {
             await self.respond(to: request, context: context, keepAlive: keepAlive, connectionID: id)
         }
     }

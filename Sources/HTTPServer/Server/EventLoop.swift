@@ -32,6 +32,12 @@ final class EventLoop: @unchecked Sendable {
     let port: Int
 
     private let mailbox = Mutex<[Message]>([])
+    /// The loop thread's id (`pthread_self`), 0 before `run()`: a post from the loop thread itself
+    /// (a handler that answered before its first suspension) goes to `localMessages`, with no lock
+    /// and no eventfd write.
+    private let loopThread = Atomic<UInt>(0)
+    /// Messages posted by the loop thread; only that thread touches them.
+    private var localMessages: [Message] = []
     /// Read by handler tasks so responses finished after shutdown began say `Connection: close`.
     let isDraining = Atomic<Bool>(false)
     private let stopped = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
@@ -77,6 +83,10 @@ final class EventLoop: @unchecked Sendable {
 
     /// Thread-safe: queues a message and wakes the loop if it was not already due to wake.
     func post(_ message: Message) {
+        if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
+            localMessages.append(message)
+            return
+        }
         let wasEmpty = mailbox.withLock { box in
             box.append(message)
             return box.count == 1
@@ -91,6 +101,8 @@ final class EventLoop: @unchecked Sendable {
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 512)
         var pending: [Message] = []
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+        defer { loopThread.store(0, ordering: .relaxed) }
         while true {
             let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 250) }
             let now = monotonicNanoseconds()
@@ -114,6 +126,10 @@ final class EventLoop: @unchecked Sendable {
                     }
                 }
             }
+            // What handlers posted on this thread comes first: a task that started here and then
+            // moved to a handler thread may already have posted its next message (stream data
+            // after the stream's head) to the mailbox.
+            drainLocalMessages(&pending, now: now)
             // Drain the mailbox every iteration: posts may race with the eventfd read.
             pending = mailbox.withLock { box in
                 let taken = box
@@ -124,6 +140,7 @@ final class EventLoop: @unchecked Sendable {
                 for message in pending { handle(message, now: now) }
                 pending.removeAll(keepingCapacity: true)
             }
+            drainLocalMessages(&pending, now: now)
             if now &- lastSweep > 250_000_000 {
                 lastSweep = now
                 sweepTimeouts(now: now)
@@ -142,6 +159,16 @@ final class EventLoop: @unchecked Sendable {
             return w
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Handles what the loop thread posted, and what handling it posts in turn (the next
+    /// pipelined request's answer), until nothing is left.
+    private func drainLocalMessages(_ scratch: inout [Message], now: UInt64) {
+        while !localMessages.isEmpty {
+            swap(&scratch, &localMessages)
+            for message in scratch { handle(message, now: now) }
+            scratch.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Suspends until the loop has exited.
