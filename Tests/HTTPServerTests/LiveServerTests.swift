@@ -49,6 +49,13 @@ struct LiveServer {
     }
 }
 
+/// The kernel's name of the thread running the caller (`Thread.current.name` is not available to
+/// async code, which may move between threads at any `await`).
+func currentThreadName() -> String {
+    let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+    return comm?.trimmingCharacters(in: .newlines) ?? "?"
+}
+
 @Suite("Live server on loopback", .serialized)
 struct LiveServerTests {
     @Test("keep-alive: several requests on one connection; HEAD has headers only")
@@ -143,6 +150,55 @@ struct LiveServerTests {
         #expect(refused.headers["Retry-After"] == "1")
         #expect(await c.isClosedByPeer())
         #expect(try await a.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200, "existing clients are unaffected")
+    }
+
+    @Test("several event loops share the port: the kernel spreads connections, every loop answers, a handler runs on its loop until it first awaits")
+    func severalEventLoops() async throws {
+        let live = try LiveServer.start(configure: { $0.eventLoops = 3 }) { routes in
+            routes.get("/thread") { _, _ in .text(currentThreadName()) }
+            routes.get("/thread-after-await") { _, _ in
+                try await Task.sleep(for: .milliseconds(1))
+                return .text(currentThreadName())
+            }
+        }
+        defer { Task { await live.server.shutdown() } }
+        var threads: Set<String> = []
+        var clients: [RawClient] = []
+        for _ in 0..<48 {
+            let client = try live.client()
+            let response = try await client.request("GET /thread HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(response.status == 200)
+            threads.insert(String(decoding: response.body, as: UTF8.self))
+            clients.append(client)
+        }
+        // SO_REUSEPORT hashes each connection's addresses: 48 connections reach all three loops
+        // unless the kernel ignores the option (then only the first socket would get any).
+        #expect(threads == ["http-loop-0", "http-loop-1", "http-loop-2"])
+        // After its first suspension a handler continues on the server's handler threads, never
+        // on a loop (it would hold that loop's connections) nor on Swift's global pool.
+        let resumed = try await clients[0].request("GET /thread-after-await HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(String(decoding: resumed.body, as: UTF8.self).hasPrefix("http-handler-"))
+    }
+
+    @Test("the connection limit holds over all event loops together")
+    func maxConnectionsOverSeveralLoops() async throws {
+        let live = try LiveServer.start { $0.maxConnections = 5; $0.eventLoops = 4 }
+        defer { Task { await live.server.shutdown() } }
+        var open: [RawClient] = []
+        for _ in 0..<5 {
+            let client = try live.client()
+            #expect(try await client.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+            open.append(client)
+        }
+        let refused = try live.client()
+        #expect(try await refused.readResponse().status == 503)
+        #expect(await refused.isClosedByPeer())
+        // A client that leaves frees its place, whichever loop held it.
+        try await open.removeFirst().send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        try await live.waitFor("a freed place") {
+            guard let next = try? live.client(), let response = try? await next.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n") else { return false }
+            return response.status == 200
+        }
     }
 
     @Test("a head that trickles in too slowly gets 408; an idle keep-alive connection is closed")

@@ -10,7 +10,7 @@ extension EventLoop {
     /// actor, a stream) never holds the loop. Synchronous work before that first `await` does run
     /// on the loop: a handler with long blocking work should await before it (or hand it off).
     func dispatch(_ request: HTTPRequest, keepAlive: Bool, on connection: Connection) {
-        requestCounter &+= 1
+        requestCounter &+= requestIDStride
         let context = RequestContext(
             requestID: String(requestCounter, radix: 16), remoteAddress: connection.remote,
             isSecure: connection.security?.isSecure ?? false, logger: logger)

@@ -8,7 +8,7 @@ extension EventLoop {
     func acceptConnections(now: UInt64) {
         for _ in 0..<256 {
             guard listenfd >= 0, let (fd, remote) = Socket.accept(listenfd) else { return }
-            if connections.count >= configuration.maxConnections || draining {
+            if draining || !openConnections.admit(limit: configuration.maxConnections) {
                 // Best effort: a fresh socket's send buffer takes these few bytes without blocking.
                 _ = EventLoop.overloadedResponse.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 shutdown(fd, Int32(SHUT_WR))
@@ -21,6 +21,7 @@ extension EventLoop {
                     security = try factory.makeSession()
                 } catch {
                     logger.error("could not start a TLS session: \(error)")
+                    openConnections.release()
                     close(fd)
                     continue
                 }
@@ -214,5 +215,6 @@ extension EventLoop {
         connection.stream = nil
         close(connection.fd)
         connections[connection.id] = nil
+        openConnections.release()
     }
 }

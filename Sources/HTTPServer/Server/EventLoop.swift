@@ -45,24 +45,35 @@ final class EventLoop: @unchecked Sendable {
     // Loop-thread state.
     var connections: [UInt64: Connection] = [:]
     var nextID: UInt64 = 2
-    var requestCounter: UInt64 = 0
+    var requestCounter: UInt64
+    let requestIDStride: UInt64
     var draining = false
     var drainDeadline: UInt64 = 0
     var lastSweep: UInt64 = 0
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(configuration: WebServer.Configuration, responder: any Responder) throws {
+    /// Open connections over all of the server's loops, for `maxConnections`.
+    let openConnections: OpenConnectionCount
+
+    /// Takes ownership of `listener` (closed on failure and at shutdown).
+    init(configuration: WebServer.Configuration, responder: any Responder, listener: (fd: Int32, port: Int),
+         executor: HandlerExecutor, openConnections: OpenConnectionCount, index: Int = 0, loops: Int = 1) throws {
+        // Request ids stay unique over the loops: loop i numbers i, i + loops, i + 2 × loops, …
+        self.requestCounter = UInt64(index)
+        self.requestIDStride = UInt64(max(1, loops))
         self.configuration = configuration
         self.responder = responder
         self.logger = configuration.logger
-        self.executor = HandlerExecutor(threads: configuration.handlerThreads, name: "http-handler")
-        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
-        listenfd = fd
-        self.port = port
+        self.executor = executor
+        self.openConnections = openConnections
+        listenfd = listener.fd
+        self.port = listener.port
         epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakefd = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         guard epfd >= 0, wakefd >= 0 else {
-            close(fd)
+            close(listener.fd)
+            if epfd >= 0 { close(epfd) }
+            if wakefd >= 0 { close(wakefd) }
             throw SocketError("epoll_create1/eventfd")
         }
         register(listenfd, token: EventLoop.listenerToken, events: EPOLLIN.rawValue)
@@ -218,6 +229,14 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Releases the descriptors of a loop that never ran (a later loop of its server failed to bind).
+    func closeUnstarted() {
+        if listenfd >= 0 { close(listenfd) }
+        listenfd = -1
+        close(epfd)
+        close(wakefd)
+    }
+
     func beginDraining(now: UInt64) {
         guard !draining else { return }
         draining = true
@@ -245,4 +264,22 @@ final class EventLoop: @unchecked Sendable {
             }
         }
     }
+}
+
+/// The number of open connections, shared by a server's event loops.
+final class OpenConnectionCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Counts one more unless `limit` is reached.
+    func admit(limit: Int) -> Bool {
+        var current = value.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = value.compareExchange(expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func release() { value.subtract(1, ordering: .relaxed) }
 }

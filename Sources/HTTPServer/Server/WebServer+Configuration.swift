@@ -22,15 +22,21 @@ extension WebServer {
         public var logger: Logger
         /// Threads of the server's own that run handlers, independent of Swift's global pool.
         public var handlerThreads: Int
+        /// Event-loop threads, each with its own listening socket on the port (SO_REUSEPORT) and
+        /// its own connections. A handler runs on its connection's loop until it first suspends,
+        /// so one loop per core lets quick handlers use every core without a thread hop.
+        public var eventLoops: Int
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, backlog: Int32 = 4096, maxConnections: Int = 20_000,
             limits: HTTPParserLimits = HTTPParserLimits(), timeouts: ConnectionLifecycle.Timeouts = .init(),
             streamBufferLimit: Int = 256 * 1024, shutdownGracePeriod: Double = 10,
             security: (any ConnectionSecurityFactory)? = nil, logger: Logger = Logger(label: "http"),
-            handlerThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+            handlerThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
+            eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount
         ) {
             self.handlerThreads = handlerThreads
+            self.eventLoops = max(1, eventLoops)
             self.host = host
             self.port = port
             self.backlog = backlog

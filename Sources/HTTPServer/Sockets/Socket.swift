@@ -4,7 +4,9 @@ import Glibc
 /// address. Knows nothing of HTTP.
 enum Socket {
     /// Binds and listens on `host:port` (port 0 picks a free one). Returns the descriptor and the bound port.
-    static func listen(host: String, port: Int, backlog: Int32) throws -> (fd: Int32, port: Int) {
+    /// `reusePort` lets several sockets (one per event loop) listen on one port; the kernel
+    /// spreads new connections over them.
+    static func listen(host: String, port: Int, backlog: Int32, reusePort: Bool = false) throws -> (fd: Int32, port: Int) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -19,6 +21,7 @@ enum Socket {
         guard fd >= 0 else { throw SocketError("socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let error = SocketError("bind", detail: "to \(host):\(port)")
             close(fd)
