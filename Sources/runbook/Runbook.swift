@@ -20,7 +20,6 @@ struct Runbook: AsyncParsableCommand {
     /// Like ArgumentParser's own `main`, but usage and configuration errors exit with 2
     /// (DESIGN.md), not ArgumentParser's 64.
     static func main() async {
-        MemoryTuning.limitMallocArenas()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -28,6 +27,8 @@ struct Runbook: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot()
+            // Before any thread starts: a batch command's pages must not spread over arenas.
+            if !(command is ServeCommand) { MemoryTuning.limitMallocArenas(to: 1) }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
