@@ -180,6 +180,16 @@ struct LiveServerTests {
         #expect(String(decoding: resumed.body, as: UTF8.self).hasPrefix("http-handler-"))
     }
 
+    @Test("a second server on a port the first one holds is refused, although both share ports between their own loops")
+    func secondServerOnTheSamePortIsRefused() async throws {
+        let live = try LiveServer.start { $0.eventLoops = 2 }
+        defer { Task { await live.server.shutdown() } }
+        var configuration = WebServer.Configuration(host: "127.0.0.1", port: live.port, logger: Logger(label: "second"))
+        configuration.eventLoops = 2
+        #expect(throws: SocketError.self) { try WebServer(configuration: configuration, responder: RouterBuilder().build()) }
+        #expect(try await live.client().request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").status == 200, "the first server keeps serving")
+    }
+
     @Test("the connection limit holds over all event loops together")
     func maxConnectionsOverSeveralLoops() async throws {
         let live = try LiveServer.start { $0.maxConnections = 5; $0.eventLoops = 4 }

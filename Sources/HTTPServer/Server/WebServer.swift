@@ -20,6 +20,9 @@ public final class WebServer: Sendable {
         let executor = HandlerExecutor(threads: configuration.handlerThreads, name: "http-handler")
         let open = OpenConnectionCount()
         var loops: [EventLoop] = []
+        if count > 1 && configuration.port != 0 {
+            try Socket.checkFree(host: configuration.host, port: configuration.port)
+        }
         do {
             // The first socket picks the port (it may be 0); the others join it.
             var port = configuration.port

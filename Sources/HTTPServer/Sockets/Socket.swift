@@ -7,6 +7,24 @@ enum Socket {
     /// `reusePort` lets several sockets (one per event loop) listen on one port; the kernel
     /// spreads new connections over them.
     static func listen(host: String, port: Int, backlog: Int32, reusePort: Bool = false) throws -> (fd: Int32, port: Int) {
+        let fd = try bound(host: host, port: port, reusePort: reusePort)
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let error = SocketError("listen")
+            close(fd)
+            throw error
+        }
+        return (fd, try boundPort(fd))
+    }
+
+    /// Throws when anything is bound to `host:port`. Sockets that share a port with SO_REUSEPORT
+    /// admit any other such socket of the same user, so a second server started by mistake on a
+    /// port the first one holds would quietly take half its connections; a bind without the
+    /// option fails against them, and this is that bind (never listening, so nothing is lost).
+    static func checkFree(host: String, port: Int) throws {
+        close(try bound(host: host, port: port, reusePort: false))
+    }
+
+    private static func bound(host: String, port: Int, reusePort: Bool) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -27,12 +45,7 @@ enum Socket {
             close(fd)
             throw error
         }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let error = SocketError("listen")
-            close(fd)
-            throw error
-        }
-        return (fd, try boundPort(fd))
+        return fd
     }
 
     static func boundPort(_ fd: Int32) throws -> Int {
