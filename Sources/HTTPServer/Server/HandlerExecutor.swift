@@ -17,13 +17,7 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
         for index in 0..<max(1, threads) {
-            let thread = Thread { [self] in
-                ThreadName.set("\(name)-\(index)")
-                self.work()
-            }
-            thread.name = "\(name)-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            ThreadName.startThread("\(name)-\(index)") { [self] in self.work() }
         }
     }
 

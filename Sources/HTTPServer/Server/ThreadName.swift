@@ -12,4 +12,15 @@ enum ThreadName {
         defer { try? file.close() }
         try? file.write(contentsOf: Data(name.utf8.prefix(15)))
     }
+
+    /// Starts a server thread (1 MiB stack) that carries `name` for Foundation and the kernel.
+    static func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            set(name)
+            body()
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
 }

@@ -45,13 +45,7 @@ public final class WebServer: Sendable {
     /// Starts the event-loop threads. Returns immediately.
     public func start() {
         for (index, loop) in loops.enumerated() {
-            let thread = Thread {
-                ThreadName.set("http-loop-\(index)")
-                loop.run()
-            }
-            thread.name = "http-loop-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            ThreadName.startThread("http-loop-\(index)") { loop.run() }
         }
         configuration.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "loops": "\(loops.count)"])
     }
